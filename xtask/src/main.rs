@@ -1,1 +1,400 @@
-fn main() {}
+//! `cargo xtask <task>`: every check CI runs, runnable locally. No dependencies.
+//!
+//! `cargo xtask ci` is the one command CI runs (through `.ci/run`). It installs the cargo
+//! tools it needs when they are missing, runs each step in order, prints each command and its
+//! time, and stops at the first failure.
+#![allow(missing_docs)]
+
+use std::env;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
+/// cargo-deny release installed when missing (`cargo install --locked`).
+const CARGO_DENY: &str = "cargo-deny@0.20.2";
+/// cargo-fuzz release installed when missing, for `cargo xtask fuzz`.
+const CARGO_FUZZ: &str = "cargo-fuzz@0.13.2";
+
+const HELP: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  ci                 every CI check, in order, stopping at the first failure:
+                     fmt, lint, test, test-no-std, no-std, doc, deny, examples
+  fmt                cargo fmt --all --check
+  lint               clippy on the workspace, all targets and features, -D warnings
+  test               workspace tests (nextest when installed) and doc tests
+  test-no-std        session-token tests with --no-default-features
+  no-std             prove session-token resolves no `std` feature and builds without it
+  doc                cargo doc --no-deps with warnings denied
+  deny               cargo deny check bans licenses sources (offline-capable checks)
+  advisories         cargo deny check advisories (needs network; not part of ci)
+  examples           run the examples end to end
+  fuzz [--seconds N] run every cargo-fuzz target for N seconds each (default 60; nightly)
+  bench [--quick]    run the criterion benchmarks (--quick: short warm-up and measurement)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    };
+    let result = match task.as_str() {
+        "ci" => ci(),
+        "fmt" => fmt(),
+        "lint" => lint(),
+        "test" => test(),
+        "test-no-std" => test_no_std(),
+        "no-std" => no_std(),
+        "doc" => doc(),
+        "deny" => deny(),
+        "advisories" => advisories(),
+        "examples" => examples(),
+        "fuzz" => parse_seconds(rest).and_then(fuzz),
+        "bench" => bench(rest.iter().any(|a| a == "--quick")),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("xtask: unknown task `{other}`\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ci() -> Result {
+    let started = Instant::now();
+    let steps: [(&str, fn() -> Result); 8] = [
+        ("fmt", fmt),
+        ("lint", lint),
+        ("test", test),
+        ("test-no-std", test_no_std),
+        ("no-std", no_std),
+        ("doc", doc),
+        ("deny", deny),
+        ("examples", examples),
+    ];
+    for (name, step) in steps {
+        let t = Instant::now();
+        eprintln!("\n=== xtask ci: {name}");
+        step().map_err(|e| format!("step `{name}` failed: {e}"))?;
+        eprintln!("=== {name} passed in {:.1}s", t.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "\nxtask ci: all steps passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn fmt() -> Result {
+    cargo(["fmt", "--all", "--check"])
+}
+
+fn lint() -> Result {
+    cargo([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ])
+}
+
+fn test() -> Result {
+    if has_cargo_subcommand("nextest") {
+        cargo([
+            "nextest",
+            "run",
+            "--workspace",
+            "--locked",
+            "--no-fail-fast",
+        ])?;
+    } else {
+        eprintln!("note: cargo-nextest not installed; using cargo test");
+        cargo(["test", "--workspace", "--locked", "--lib", "--bins", "--tests"])?;
+    }
+    cargo(["test", "--workspace", "--locked", "--doc"])
+}
+
+fn test_no_std() -> Result {
+    cargo([
+        "test",
+        "-p",
+        "session-token",
+        "--no-default-features",
+        "--locked",
+    ])
+}
+
+/// Feature sets of session-token that must stay free of `std`: none at all, and every
+/// optional feature that works without an allocator or an OS crate.
+const NO_STD_FEATURE_SETS: [&[&str]; 2] = [&[], &["getrandom", "sha2", "zeroize"]];
+
+/// Building on the host alone proves little: a dependency can pull `std` in silently through
+/// a default feature. So read the resolved features of every normal dependency with
+/// `cargo tree` and fail on any `std`, then build.
+fn no_std() -> Result {
+    for features in NO_STD_FEATURE_SETS {
+        let joined = features.join(",");
+        let mut args = vec![
+            "tree",
+            "-p",
+            "session-token",
+            "--no-default-features",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}|{f}",
+            "--locked",
+        ];
+        let mut build = vec![
+            "build",
+            "-p",
+            "session-token",
+            "--no-default-features",
+            "--locked",
+        ];
+        if !features.is_empty() {
+            args.extend(["--features", &joined]);
+            build.extend(["--features", &joined]);
+        }
+        let tree = cargo_output(&args)?;
+        let offenders = std_features(&tree);
+        if !offenders.is_empty() {
+            return Err(format!(
+                "session-token --no-default-features [{joined}] resolves `std` on: {}",
+                offenders.join(", ")
+            )
+            .into());
+        }
+        let packages = tree.lines().filter(|l| !l.trim().is_empty()).count();
+        eprintln!("no_std: {packages} packages, none with a `std` feature ([{joined}])");
+        cargo(build)?;
+    }
+    Ok(())
+}
+
+/// Packages in `cargo tree --format "{p}|{f}"` output whose enabled features include `std`.
+fn std_features(tree: &str) -> Vec<String> {
+    tree.lines()
+        .filter_map(|line| {
+            let (package, features) = line.split_once('|')?;
+            features
+                .split(',')
+                .any(|f| f.trim() == "std")
+                .then(|| package.trim().to_owned())
+        })
+        .collect()
+}
+
+fn doc() -> Result {
+    run(Command::new(cargo_bin())
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--locked",
+        ])
+        .env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+fn deny() -> Result {
+    ensure_tool("deny", CARGO_DENY)?;
+    cargo(["deny", "--locked", "check", "bans", "licenses", "sources"])
+}
+
+fn advisories() -> Result {
+    ensure_tool("deny", CARGO_DENY)?;
+    cargo(["deny", "--locked", "check", "advisories"])
+}
+
+fn examples() -> Result {
+    let out = cargo_output(&["run", "--locked", "--quiet", "-p", "example-token"])?;
+    eprint!("{out}");
+    if !out.contains("decoded back, equal:          true") {
+        return Err("example-token did not report a successful round trip".into());
+    }
+    Ok(())
+}
+
+fn fuzz(seconds: u64) -> Result {
+    ensure_tool("fuzz", CARGO_FUZZ)?;
+    let dir = project_root().join("fuzz");
+    let list = output(Command::new(cargo_bin()).current_dir(&dir).args([
+        "+nightly", "fuzz", "list",
+    ]))?;
+    let targets: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if targets.is_empty() {
+        return Err("cargo fuzz list found no targets".into());
+    }
+    let max_time = format!("-max_total_time={seconds}");
+    for target in targets {
+        run(Command::new(cargo_bin()).current_dir(&dir).args([
+            "+nightly", "fuzz", "run", target, "--", &max_time,
+        ]))?;
+    }
+    Ok(())
+}
+
+fn bench(quick: bool) -> Result {
+    let mut args = vec!["bench", "--workspace", "--locked", "--benches"];
+    if quick {
+        args.extend([
+            "--",
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "2",
+            "--sample-size",
+            "20",
+        ]);
+    }
+    cargo(args)
+}
+
+fn parse_seconds(args: &[String]) -> Result<u64> {
+    match args {
+        [] => Ok(60),
+        [flag, n] if flag == "--seconds" => Ok(n
+            .parse()
+            .map_err(|_| format!("--seconds takes a whole number, not `{n}`"))?),
+        _ => Err("usage: cargo xtask fuzz [--seconds N]".into()),
+    }
+}
+
+/// Installs `krate` (`name@version`) with `cargo install --locked` unless `cargo <sub>` runs.
+fn ensure_tool(sub: &str, krate: &str) -> Result {
+    if has_cargo_subcommand(sub) {
+        return Ok(());
+    }
+    eprintln!("note: `cargo {sub}` is missing; installing {krate}");
+    cargo(["install", "--locked", krate])
+}
+
+fn has_cargo_subcommand(sub: &str) -> bool {
+    Command::new(cargo_bin())
+        .args([sub, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn cargo<I, S>(args: I) -> Result
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(Command::new(cargo_bin()).args(args))
+}
+
+fn cargo_output(args: &[&str]) -> Result<String> {
+    output(Command::new(cargo_bin()).args(args))
+}
+
+/// Runs a command in the project root, echoing it and its time; fails on a non-zero exit.
+fn run(cmd: &mut Command) -> Result {
+    let shown = show(cmd);
+    eprintln!("$ {shown}");
+    let t = Instant::now();
+    let status = in_root(cmd).status()?;
+    eprintln!("  ({shown}: {:.1}s)", t.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed: {status}").into())
+    }
+}
+
+/// Like [`run`], but captures stdout (stderr still streams).
+fn output(cmd: &mut Command) -> Result<String> {
+    let shown = show(cmd);
+    eprintln!("$ {shown}");
+    let t = Instant::now();
+    let out = in_root(cmd)
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    eprintln!("  ({shown}: {:.1}s)", t.elapsed().as_secs_f64());
+    if out.status.success() {
+        Ok(String::from_utf8(out.stdout)?)
+    } else {
+        Err(format!("`{shown}` failed: {}", out.status).into())
+    }
+}
+
+fn in_root(cmd: &mut Command) -> &mut Command {
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(project_root());
+    }
+    cmd
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = String::from("cargo");
+    for arg in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&arg.to_string_lossy());
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        let rel = dir.strip_prefix(project_root()).unwrap_or(dir);
+        if rel != Path::new("") {
+            s = format!("(cd {}) {s}", rel.display());
+        }
+    }
+    s
+}
+
+fn cargo_bin() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn project_root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().map(PathBuf::from).unwrap_or(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn std_features_finds_std_only() {
+        let tree = "session-token v0.1.0 (/x)|\n\
+                    subtle v2.6.1|\n\
+                    base64 v0.23.1|alloc,std\n\
+                    zeroize v1.8.1|alloc\n\
+                    digest v0.11.0|std_like,block-buffer\n";
+        assert_eq!(std_features(tree), ["base64 v0.23.1"]);
+        assert!(std_features("a v1|\nb v2|alloc").is_empty());
+    }
+
+    #[test]
+    fn parse_seconds_accepts_only_the_flag() {
+        assert_eq!(parse_seconds(&[]).ok(), Some(60));
+        let args = ["--seconds".to_owned(), "5".to_owned()];
+        assert_eq!(parse_seconds(&args).ok(), Some(5));
+        assert!(parse_seconds(&["--seconds".to_owned(), "x".to_owned()]).is_err());
+        assert!(parse_seconds(&["5".to_owned()]).is_err());
+    }
+}
