@@ -12,6 +12,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+/// One named step of `cargo xtask ci`.
+type Step = (&'static str, fn() -> Result);
 
 /// cargo-deny release installed when missing (`cargo install --locked`).
 const CARGO_DENY: &str = "cargo-deny@0.20.2";
@@ -76,7 +78,7 @@ fn main() -> ExitCode {
 
 fn ci() -> Result {
     let started = Instant::now();
-    let steps: [(&str, fn() -> Result); 8] = [
+    let steps: [Step; 8] = [
         ("fmt", fmt),
         ("lint", lint),
         ("test", test),
@@ -127,7 +129,14 @@ fn test() -> Result {
         ])?;
     } else {
         eprintln!("note: cargo-nextest not installed; using cargo test");
-        cargo(["test", "--workspace", "--locked", "--lib", "--bins", "--tests"])?;
+        cargo([
+            "test",
+            "--workspace",
+            "--locked",
+            "--lib",
+            "--bins",
+            "--tests",
+        ])?;
     }
     cargo(["test", "--workspace", "--locked", "--doc"])
 }
@@ -239,9 +248,11 @@ fn examples() -> Result {
 fn fuzz(seconds: u64) -> Result {
     ensure_tool("fuzz", CARGO_FUZZ)?;
     let dir = project_root().join("fuzz");
-    let list = output(Command::new(cargo_bin()).current_dir(&dir).args([
-        "+nightly", "fuzz", "list",
-    ]))?;
+    let list = output(
+        Command::new(cargo_bin())
+            .current_dir(&dir)
+            .args(["+nightly", "fuzz", "list"]),
+    )?;
     let targets: Vec<&str> = list
         .lines()
         .map(str::trim)
@@ -252,9 +263,9 @@ fn fuzz(seconds: u64) -> Result {
     }
     let max_time = format!("-max_total_time={seconds}");
     for target in targets {
-        run(Command::new(cargo_bin()).current_dir(&dir).args([
-            "+nightly", "fuzz", "run", target, "--", &max_time,
-        ]))?;
+        run(Command::new(cargo_bin())
+            .current_dir(&dir)
+            .args(["+nightly", "fuzz", "run", target, "--", &max_time]))?;
     }
     Ok(())
 }

@@ -20,6 +20,9 @@ pub use crate::error::DecodeError;
 pub use crate::error::Error;
 pub use crate::token::Token;
 
+/// The `rand_core` version whose `TryCryptoRng` [`Token::from_rng`] accepts.
+pub use rand_core;
+
 /// The smallest token length in bytes: 128 bits (OWASP, ASVS 5.0 7.2.3).
 pub const MIN_LEN: usize = 16;
 /// The largest token length in bytes.

@@ -39,7 +39,8 @@ const ENGINE: GeneralPurpose = GeneralPurpose::new(
 /// use session_token::Token;
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let token = Token::<32>::generate()?;
+/// // `Token::generate()` (feature `getrandom`) takes the bytes from the OS CSPRNG.
+/// let token = Token::<32>::from_bytes([42; 32]);
 /// let encoded = token.encode(); // 43 base64url chars, on the stack
 /// assert_eq!(encoded.len(), Token::<32>::ENCODED_LEN);
 ///
@@ -88,6 +89,9 @@ impl<const N: usize> Token<N> {
 
     /// Makes a token from the operating system's CSPRNG (`getrandom`).
     ///
+    /// This is the Go library's `sessiontoken.New`, minus its failure mode: an RNG error is
+    /// returned, never a short or predictable token.
+    ///
     /// # Errors
     ///
     /// Returns [`Error`](crate::Error) when the OS random number generator fails. There is no
@@ -122,7 +126,7 @@ impl<const N: usize> Token<N> {
     ///
     /// ```
     /// use core::convert::Infallible;
-    /// use rand_core::{TryCryptoRng, TryRng};
+    /// use session_token::rand_core::{TryCryptoRng, TryRng};
     /// use session_token::Token;
     ///
     /// /// A stand-in for a seeded crypto RNG (e.g. `rand_chacha::ChaCha20Rng`).
@@ -147,7 +151,7 @@ impl<const N: usize> Token<N> {
     ///
     /// ```compile_fail
     /// use core::convert::Infallible;
-    /// use rand_core::TryRng;
+    /// use session_token::rand_core::TryRng;
     ///
     /// struct Counter(u8);
     /// impl TryRng for Counter {
@@ -364,6 +368,38 @@ mod tests {
             res.err().map(|e| e.getrandom()),
             Some(getrandom::Error::UNSUPPORTED)
         );
+    }
+
+    /// RFC 4648 section 10 test vectors, unpadded, plus the two symbols where base64url
+    /// differs from base64 (section 5: 62 is `-`, 63 is `_`).
+    #[test]
+    fn engine_matches_rfc4648_vectors() {
+        let vectors: [(&[u8], &str); 10] = [
+            (b"", ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+            (&[0xfb, 0xff], "-_8"),
+            (&[0xff, 0xff, 0xff], "____"),
+            (&[0xf8, 0x3e, 0x0f], "-D4P"),
+        ];
+        for (raw, text) in vectors {
+            let mut buf = [0u8; 16];
+            let n = ENGINE.encode_slice(raw, &mut buf).unwrap();
+            assert_eq!(&buf[..n], text.as_bytes(), "encode {raw:?}");
+            let mut out = [0u8; 16];
+            let n = ENGINE.decode_slice(text, &mut out).unwrap();
+            assert_eq!(&out[..n], raw, "decode {text}");
+        }
+        // Padded and standard-alphabet forms are refused.
+        let mut out = [0u8; 16];
+        assert!(ENGINE.decode_slice("Zg==", &mut out).is_err());
+        assert!(ENGINE.decode_slice("+/8", &mut out).is_err());
+        // Non-zero trailing bits are refused: "Zh" would decode to "f" too.
+        assert!(ENGINE.decode_slice("Zh", &mut out).is_err());
     }
 
     #[test]

@@ -1,0 +1,122 @@
+//! Round trips and canonicality for every token length, against an independent reference
+//! encoder written from RFC 4648 section 5.
+
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use proptest::prelude::*;
+use session_token::Token;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Bit-by-bit base64url without padding: slow, obviously correct, shares no code with the crate.
+fn reference_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(ALPHABET[((acc >> bits) & 63) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((acc << (6 - bits)) & 63) as usize] as char);
+    }
+    out
+}
+
+/// Any string of exactly `len` alphabet symbols.
+fn symbols(len: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(0..64usize, len)
+        .prop_map(|v| v.into_iter().map(|i| ALPHABET[i] as char).collect())
+}
+
+fn check_round_trip<const N: usize>(bytes: &[u8]) {
+    let raw: [u8; N] = bytes.try_into().unwrap();
+    let token = Token::<N>::from_bytes(raw);
+    let enc = token.encode();
+    assert_eq!(enc.len(), Token::<N>::ENCODED_LEN);
+    assert_eq!(enc.as_str(), reference_encode(&raw));
+    assert_eq!(Token::<N>::decode(enc.as_str()).unwrap(), token);
+    assert_eq!(Token::<N>::decode(enc.as_bytes()).unwrap(), token);
+    assert_eq!(enc.as_str().parse::<Token<N>>().unwrap(), token);
+}
+
+/// Every accepted string re-encodes to itself; every refused one is refused only for its
+/// trailing bits (it is the right length and all symbols are in the alphabet).
+fn check_canonical<const N: usize>(s: &str) {
+    match Token::<N>::decode(s) {
+        Ok(t) => assert_eq!(t.encode().as_str(), s),
+        Err(e) => {
+            assert_eq!(e, session_token::DecodeError::NonCanonical);
+            let unused_bits = 6 * Token::<N>::ENCODED_LEN - 8 * N;
+            let last = ALPHABET
+                .iter()
+                .position(|&c| c == *s.as_bytes().last().unwrap());
+            assert_ne!(last.unwrap() & ((1 << unused_bits) - 1), 0);
+        }
+    }
+}
+
+macro_rules! every_length {
+    ($($n:literal)*) => {
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(24))]
+            #[test]
+            fn round_trip_every_length(seed in proptest::collection::vec(any::<u8>(), 64)) {
+                $( check_round_trip::<$n>(&seed[..$n]); )*
+            }
+        }
+        #[test]
+        fn canonical_every_length() {
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            $(
+                runner
+                    .run(&symbols(Token::<$n>::ENCODED_LEN), |s| {
+                        check_canonical::<$n>(&s);
+                        Ok(())
+                    })
+                    .unwrap();
+            )*
+        }
+    };
+}
+
+every_length!(16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40
+              41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64);
+
+proptest! {
+    #[test]
+    fn default_length_round_trip(raw in any::<[u8; 32]>()) {
+        check_round_trip::<32>(&raw);
+    }
+
+    #[test]
+    fn default_length_canonical(s in symbols(43)) {
+        check_canonical::<32>(&s);
+    }
+
+    /// Arbitrary bytes never panic, and anything accepted is canonical.
+    #[test]
+    fn arbitrary_input_is_total(input in proptest::collection::vec(any::<u8>(), 0..100)) {
+        if let Ok(t) = Token::<32>::decode(&input) {
+            let enc = t.encode();
+            prop_assert_eq!(enc.as_bytes(), &input[..]);
+        }
+    }
+}
+
+#[test]
+fn known_vectors() {
+    let t = Token::<16>::from_bytes(*b"any carnal pleas");
+    assert_eq!(t.encode().as_str(), "YW55IGNhcm5hbCBwbGVhcw");
+    let t = Token::<32>::from_bytes([0xff; 32]);
+    assert_eq!(
+        t.encode().as_str(),
+        "__________________________________________8"
+    );
+    let t = Token::<48>::from_bytes([0xfb; 48]);
+    assert_eq!(t.encode().as_str(), "-_v7".repeat(16));
+}
