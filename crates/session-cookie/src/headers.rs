@@ -1,0 +1,153 @@
+//! The `http` 1.x helpers: thin wrappers over the byte-level core.
+
+use http::header::{self, Entry};
+use http::{HeaderMap, HeaderValue};
+use session_token::Token;
+
+use crate::{CookieProxy, Error, NO_STORE, SetCookie};
+
+impl<const N: usize> CookieProxy<N> {
+    /// Reads the session token from a request's `Cookie` headers (all of them).
+    ///
+    /// `None` means no session: no cookie, a malformed one, two different tokens (see
+    /// [`DuplicatePolicy`](crate::DuplicatePolicy)) or headers past the limits. The rules are
+    /// those of [`load_from_values`](Self::load_from_values). It never allocates.
+    ///
+    /// A `Some` token is only *well-formed*: ask your store (a [`Loader`](crate::Loader))
+    /// whether it names a live session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::{HeaderMap, HeaderValue, header::COOKIE};
+    /// use session_cookie::CookieProxy;
+    ///
+    /// let proxy = CookieProxy::<32>::default();
+    /// let mut request = HeaderMap::new();
+    /// request.append(COOKIE, HeaderValue::from_static("theme=dark"));
+    /// request.append(COOKIE, HeaderValue::from_static(
+    ///     "__Host-id=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE",
+    /// ));
+    /// let token = proxy.load(&request).expect("a session");
+    /// assert_eq!(token.as_bytes(), &[1; 32]);
+    ///
+    /// assert_eq!(proxy.load(&HeaderMap::new()), None);
+    /// ```
+    #[must_use]
+    pub fn load(&self, headers: &HeaderMap) -> Option<Token<N>> {
+        self.load_from_values(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )
+    }
+
+    /// Starts a new session: generates a token, appends its `Set-Cookie` and returns it.
+    ///
+    /// Call it on login and store the session under `token.hash()`; if the user had a
+    /// session, delete its record (session fixation defence). Earlier `Set-Cookie` values
+    /// for this cookie name are dropped; other cookies' are kept. The value is marked
+    /// sensitive, and `Cache-Control: no-store` is added unless the response has a
+    /// `Cache-Control` already.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`] when the operating system's random number generator fails; `headers` is then
+    /// unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::{HeaderMap, header};
+    /// use session_cookie::CookieProxy;
+    ///
+    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// let proxy = CookieProxy::<32>::default();
+    /// let mut response = HeaderMap::new();
+    /// let token = proxy.start(&mut response)?;
+    /// // save_session(token.hash(), user_id)?;
+    /// assert!(response[header::SET_COOKIE].is_sensitive());
+    /// assert_eq!(response[header::CACHE_CONTROL], "no-store");
+    /// assert!(!format!("{response:?}").contains(token.encode().as_str()));
+    /// # Ok(()) }
+    /// ```
+    pub fn start(&self, headers: &mut HeaderMap) -> Result<Token<N>, Error> {
+        let (token, set_cookie) = self.start_value()?;
+        self.put(headers, set_cookie);
+        Ok(token)
+    }
+
+    /// Re-issues `token` with a fresh expiry (sliding sessions).
+    ///
+    /// It returns nothing because it cannot fail: no token is generated. Like
+    /// [`start`](Self::start), it replaces earlier `Set-Cookie` values for this name, marks
+    /// the value sensitive and adds `Cache-Control: no-store` if the response has no
+    /// `Cache-Control` (the response carries the token, so no shared cache may keep it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::{HeaderMap, header};
+    /// use session_cookie::CookieProxy;
+    /// use session_token::Token;
+    ///
+    /// let proxy = CookieProxy::<32>::default();
+    /// let token = Token::<32>::from_bytes([9; 32]);
+    /// let mut response = HeaderMap::new();
+    /// proxy.refresh(&mut response, &token);
+    /// assert_eq!(response.get_all(header::SET_COOKIE).iter().count(), 1);
+    /// ```
+    pub fn refresh(&self, headers: &mut HeaderMap, token: &Token<N>) {
+        self.put(headers, self.refresh_value(token));
+    }
+
+    /// Ends the session in the browser: appends the removal `Set-Cookie`.
+    ///
+    /// See [`end_value`](Self::end_value) for its attributes. Earlier `Set-Cookie` values for
+    /// this name are dropped, and `Cache-Control: no-store` is added unless present. Delete
+    /// the session record in your store as well.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::{HeaderMap, header};
+    /// use session_cookie::CookieProxy;
+    ///
+    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// let proxy = CookieProxy::<32>::default();
+    /// let mut response = HeaderMap::new();
+    /// let _token = proxy.start(&mut response)?;
+    /// proxy.end(&mut response); // e.g. login then immediate logout
+    /// let set_cookies: Vec<_> = response.get_all(header::SET_COOKIE).iter().collect();
+    /// assert_eq!(set_cookies.len(), 1);
+    /// assert!(set_cookies[0].to_str().unwrap_or_default().starts_with("__Host-id=;"));
+    /// # Ok(()) }
+    /// ```
+    pub fn end(&self, headers: &mut HeaderMap) {
+        self.put(headers, self.end_value());
+    }
+
+    /// Replaces this name's `Set-Cookie` values with `set_cookie` and adds `no-store`.
+    fn put(&self, headers: &mut HeaderMap, set_cookie: SetCookie) {
+        let stale = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| self.is_own_set_cookie(v.as_bytes()));
+        if stale {
+            if let Entry::Occupied(entry) = headers.entry(header::SET_COOKIE) {
+                let (_, drained) = entry.remove_entry_mult();
+                let kept: Vec<HeaderValue> = drained
+                    .filter(|v| !self.is_own_set_cookie(v.as_bytes()))
+                    .collect();
+                for value in kept {
+                    headers.append(header::SET_COOKIE, value);
+                }
+            }
+        }
+        headers.append(header::SET_COOKIE, set_cookie.into_header_value());
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+        }
+    }
+}
