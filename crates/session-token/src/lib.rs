@@ -10,6 +10,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod codec;
 mod encoded;
 mod error;
 mod token;

@@ -120,3 +120,39 @@ fn known_vectors() {
     let t = Token::<48>::from_bytes([0xfb; 48]);
     assert_eq!(t.encode().as_str(), "-_v7".repeat(16));
 }
+
+/// Bytes that a decoder might meet: every symbol, plus padding, the standard alphabet's
+/// `+` and `/`, whitespace, quotes and non-ASCII.
+fn near_symbols(len: usize) -> impl Strategy<Value = Vec<u8>> {
+    let bytes: Vec<u8> = ALPHABET
+        .iter()
+        .copied()
+        .chain(*b"=+/ \t\"%\x00\x7f\x80\xff")
+        .collect();
+    proptest::collection::vec(proptest::sample::select(bytes), len)
+}
+
+proptest! {
+    /// Differential test against the `base64` crate's strict URL_SAFE_NO_PAD engine
+    /// (no padding, trailing bits refused): same strings out, same verdicts in.
+    #[test]
+    fn agrees_with_the_base64_crate(raw in any::<[u8; 32]>(), input in near_symbols(43)) {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+        let mut buf = [0u8; 64];
+        let n = URL_SAFE_NO_PAD.encode_slice(raw, &mut buf).unwrap();
+        let ours = Token::<32>::from_bytes(raw).encode();
+        prop_assert_eq!(ours.as_bytes(), &buf[..n]);
+
+        let mut out = [0u8; 32];
+        let theirs = URL_SAFE_NO_PAD.decode_slice(&input, &mut out);
+        match Token::<32>::decode(&input) {
+            Ok(t) => {
+                prop_assert_eq!(theirs.ok(), Some(32));
+                prop_assert_eq!(t.as_bytes(), &out);
+            }
+            Err(_) => prop_assert!(theirs.is_err()),
+        }
+    }
+}
