@@ -117,7 +117,7 @@ impl std::error::Error for ConfigError {}
 
 /// A session could not be started: no token could be generated.
 ///
-/// Returned by [`CookieProxy::start`](crate::CookieProxy::start) and
+/// Returned by `CookieProxy::start` and
 /// [`CookieProxy::start_value`](crate::CookieProxy::start_value). The cause, the operating
 /// system's random number generator failing, is the [`source`](std::error::Error::source).
 /// There is no fallback to a weaker source: answer the request with a server error.

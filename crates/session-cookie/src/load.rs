@@ -2,7 +2,7 @@
 
 use session_token::Token;
 
-/// The most bytes of `Cookie` header values that [`load`](crate::CookieProxy::load) reads,
+/// The most bytes of `Cookie` header values that `load` reads,
 /// summed over all `Cookie` headers of a request: 64 KiB.
 ///
 /// Browsers send far less (servers commonly refuse request headers over 8 to 32 KiB). Headers
@@ -11,7 +11,7 @@ use session_token::Token;
 /// already found a token before it.
 pub const MAX_COOKIE_BYTES: usize = 64 * 1024;
 
-/// The most `;`-separated pairs that [`load`](crate::CookieProxy::load) looks at, summed over
+/// The most `;`-separated pairs that `load` looks at, summed over
 /// all `Cookie` headers of a request, empty pairs included (each header counts at least one).
 ///
 /// Browsers keep at most a few hundred cookies per site. Reaching the pair after the limit

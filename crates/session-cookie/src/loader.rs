@@ -5,7 +5,7 @@ use session_token::Token;
 /// The application's side of a session: a token in, the session's user (or none) out.
 ///
 /// The one trait the framework adapters call, so an application writes its loader once.
-/// It is given only well-formed tokens ([`CookieProxy::load`](crate::CookieProxy::load)
+/// It is given only well-formed tokens ([`CookieProxy::load_from_values`](crate::CookieProxy::load_from_values)
 /// already rejected anything else).
 ///
 /// # Contract
@@ -15,7 +15,7 @@ use session_token::Token;
 ///   "no user"), as if there were no cookie.
 /// * `Err(_)`: the store failed. Adapters answer 500; the error must not contain the token.
 /// * **Never create a record for an unknown token.** Sessions are created only by
-///   [`CookieProxy::start`](crate::CookieProxy::start) on login, with a token the server
+///   [`CookieProxy::start_value`](crate::CookieProxy::start_value) (or `start`) on login, with a token the server
 ///   generated; adopting a token the client made up is session fixation.
 /// * **Store `token.hash()`, not the token** (feature `sha2` of `session-token`): whoever
 ///   reads the store (a backup, a replica, an injection) then cannot make a cookie from it.

@@ -18,19 +18,20 @@ use crate::{ConfigError, Error, SetCookie};
 /// * [`CookieProxy::new`]: your own template, validated.
 /// * [`CookieProxy::insecure_for_local_development`]: for `http://localhost` only.
 ///
-/// Reading: [`load`](Self::load) (`http` 1.x) and [`load_from_values`](Self::load_from_values)
-/// (raw header bytes). Writing: [`start`](Self::start), [`refresh`](Self::refresh),
-/// [`end`](Self::end) (`http` 1.x) and their [`SetCookie`] forms
+/// Reading: `load` (`http` 1.x) and [`load_from_values`](Self::load_from_values)
+/// (raw header bytes). Writing: `start`, `refresh`,
+/// `end` (`http` 1.x) and their [`SetCookie`] forms
 /// [`start_value`](Self::start_value), [`refresh_value`](Self::refresh_value),
 /// [`end_value`](Self::end_value).
 ///
 /// # Examples
 ///
 /// ```
+/// # #[cfg(feature = "http")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use http::{HeaderMap, HeaderValue, header};
 /// use session_cookie::CookieProxy;
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let proxy = CookieProxy::<32>::default();
 ///
 /// // Login: a new token in a Set-Cookie.
@@ -44,6 +45,7 @@ use crate::{ConfigError, Error, SetCookie};
 /// request.insert(header::COOKIE, HeaderValue::from_str(&format!("theme=dark; {pair}"))?);
 /// assert_eq!(proxy.load(&request), Some(token));
 /// # Ok(()) }
+/// # #[cfg(not(feature = "http"))] fn main() {}
 /// ```
 #[derive(Clone)]
 pub struct CookieProxy<const N: usize = 32> {
@@ -162,7 +164,7 @@ impl<const N: usize> CookieProxy<N> {
         }
     }
 
-    /// Sets what [`load`](Self::load) does when two different tokens arrive under the name.
+    /// Sets what [`load_from_values`](Self::load_from_values) (and `load`) does when two different tokens arrive under the name.
     ///
     /// # Examples
     ///
@@ -220,7 +222,7 @@ impl<const N: usize> CookieProxy<N> {
 
     /// Reads the session token from the raw values of a request's `Cookie` headers.
     ///
-    /// The byte-level core of [`load`](Self::load), for libraries that do not use `http` 1.x
+    /// The byte-level core of `load`, for libraries that do not use `http` 1.x
     /// (actix-web 4 is on `http` 0.2). Pass *every* `Cookie` header value, in order: HTTP/2
     /// clients may split cookies over several headers.
     ///
@@ -268,7 +270,7 @@ impl<const N: usize> CookieProxy<N> {
     }
 
     /// Issues a new token and its `Set-Cookie` value (the byte-level form of
-    /// [`start`](Self::start)).
+    /// `start`).
     ///
     /// The value is `name=token` followed by every template attribute, written explicitly.
     /// Call it on login (and on any privilege change), and delete the user's old session
@@ -297,7 +299,7 @@ impl<const N: usize> CookieProxy<N> {
     }
 
     /// The `Set-Cookie` value that re-issues `token` with a fresh expiry (the byte-level form
-    /// of [`refresh`](Self::refresh)).
+    /// of `refresh`).
     ///
     /// Only useful with a `Max-Age` in the template (sliding sessions): the browser restarts
     /// the cookie's lifetime. Your store must extend the session's own expiry too.
@@ -330,7 +332,7 @@ impl<const N: usize> CookieProxy<N> {
     }
 
     /// The `Set-Cookie` value that removes the session cookie (the byte-level form of
-    /// [`end`](Self::end)).
+    /// `end`).
     ///
     /// It mirrors the name, `Path`, `Domain`, `Secure`, `HttpOnly`, `SameSite` (and
     /// `Partitioned`) of the template, with an empty value, `Max-Age=0` and an `Expires` in

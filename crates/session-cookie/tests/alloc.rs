@@ -3,6 +3,8 @@
 //! `allocation_counter` counts per thread, so the other tests of this binary, running in
 //! parallel, do not disturb the counts.
 
+#![cfg(feature = "http")]
+
 use http::{HeaderMap, HeaderValue, header::COOKIE};
 use session_cookie::{CookieProxy, DuplicatePolicy};
 use session_token::Token;

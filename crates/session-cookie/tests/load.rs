@@ -1,5 +1,7 @@
 //! Reading the session token from `Cookie` headers.
 
+#![cfg(feature = "http")]
+
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderValue, header::COOKIE};

@@ -1,5 +1,7 @@
 //! Writing `Set-Cookie`: start, refresh, end.
 
+#![cfg(feature = "http")]
+
 use cookie::{Cookie, SameSite, time::Duration};
 use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
