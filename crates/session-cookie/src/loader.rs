@@ -198,8 +198,8 @@ pub trait Loader<const N: usize = 32> {
 /// lifetime `'a`.
 ///
 /// It exists so that the blanket `Loader` impl can accept futures that borrow the token
-/// (`async fn load(token: &Token)`), which a plain `Fn(&Token<N>) -> Fut` bound cannot
-/// express. It is implemented for every such function and closure; you never implement it.
+/// (`async fn load(token: &Token)`, `async |token: &Token| ..` capturing nothing), which a
+/// plain `Fn(&Token<N>) -> Fut` bound cannot express. It is implemented for every such function and closure; you never implement it.
 ///
 /// # Examples
 ///
