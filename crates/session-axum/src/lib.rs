@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod guard;
+mod load;
+mod rejection;
+mod response;
+mod sessions;
+mod token;
+mod user;
+
+pub use crate::guard::{RequireUser, RequireUserLayer};
+pub use crate::rejection::{RejectionReason, SessionRejection};
+pub use crate::response::{EndSession, RefreshSession, StartSession, StartSessionError};
+pub use crate::sessions::Sessions;
+pub use crate::token::SessionToken;
+pub use crate::user::User;
+
+// Re-exported so applications name the same versions this crate uses.
+pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, Token};

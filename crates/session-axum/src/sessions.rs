@@ -1,0 +1,272 @@
+use core::fmt;
+use std::sync::Arc;
+
+use http::HeaderMap;
+use http::request::Parts;
+use session_cookie::{CookieProxy, Loader, Token};
+
+use crate::load::{self, ErasedLoader};
+use crate::{
+    EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession, StartSessionError,
+};
+
+/// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
+///
+/// Build it once, put it in the router's state, and make it reachable with
+/// [`FromRef`](axum_core::extract::FromRef) (the state itself, or a field of it). The
+/// extractors find it there, so forgetting it is a compile error and no layer is needed.
+/// Cloning is cheap (two `Arc`s).
+///
+/// It is named by the user type `U` (what your loader returns) and the token length `N`,
+/// not by the loader's type, so any loader fits in a state struct, `async fn`s included.
+/// The loader's future is boxed once per request that carries a session cookie.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{Router, extract::FromRef, routing::get};
+/// use session_axum::{CookieProxy, Sessions, Token, User};
+///
+/// #[derive(Clone)]
+/// struct Me { name: String }
+///
+/// async fn load_user(token: &Token) -> Result<Option<Me>, std::io::Error> {
+///     let _key = token.hash(); // look the session up by this key in your store
+///     Ok(None)
+/// }
+///
+/// #[derive(Clone)]
+/// struct AppState { sessions: Sessions<Me> /* , db: Pool, ... */ }
+///
+/// impl FromRef<AppState> for Sessions<Me> {
+///     fn from_ref(state: &AppState) -> Self { state.sessions.clone() }
+/// }
+///
+/// async fn hello(user: User<Me>) -> String { format!("hello {}", user.name) }
+///
+/// let sessions = Sessions::new(CookieProxy::default(), load_user);
+/// let app: Router = Router::new()
+///     .route("/", get(hello))
+///     .with_state(AppState { sessions });
+/// # let _ = app;
+/// ```
+pub struct Sessions<U, const N: usize = 32> {
+    proxy: Arc<CookieProxy<N>>,
+    loader: Arc<dyn ErasedLoader<U, N>>,
+}
+
+impl<U, const N: usize> Sessions<U, N>
+where
+    U: Clone + Send + Sync + 'static,
+{
+    /// Pairs the cookie with your loader.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use session_axum::{CookieProxy, Sessions, Token};
+    ///
+    /// async fn load_user(_token: &Token) -> Result<Option<u64>, Infallible> { Ok(None) }
+    ///
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert_eq!(sessions.proxy().name(), "__Host-id");
+    /// ```
+    #[must_use]
+    pub fn new<L>(proxy: CookieProxy<N>, loader: L) -> Self
+    where
+        L: Loader<N, User = U> + Send + Sync + 'static,
+    {
+        Self {
+            proxy: Arc::new(proxy),
+            loader: Arc::new(loader),
+        }
+    }
+
+    /// The user of the request's session, as the extractors see it.
+    ///
+    /// `Ok(None)` when there is no valid session; the loader is not called when the request
+    /// has no well-formed session token, and at most once per request otherwise (the answer
+    /// is cached in `parts.extensions`). The plain function behind [`User`](crate::User),
+    /// for your own extractors and middleware.
+    ///
+    /// # Errors
+    ///
+    /// A [`SessionRejection`] with reason
+    /// [`LoaderFailed`](crate::RejectionReason::LoaderFailed) when the loader failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::FromRequestParts;
+    /// use http::request::Parts;
+    /// use session_axum::{SessionRejection, Sessions};
+    ///
+    /// # #[derive(Clone)] struct Me { admin: bool }
+    /// async fn is_admin(sessions: &Sessions<Me>, parts: &mut Parts) -> Result<bool, SessionRejection> {
+    ///     Ok(sessions.user(parts).await?.is_some_and(|me| me.admin))
+    /// }
+    /// # let _ = is_admin;
+    /// ```
+    pub async fn user(&self, parts: &mut Parts) -> Result<Option<U>, SessionRejection> {
+        load::user(&self.proxy, &self.loader, parts).await
+    }
+
+    /// A guard layer: requests without a user get the 401 (or 500) rejection and never
+    /// reach the routes. See [`RequireUserLayer`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use session_axum::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// let private: Router = Router::new()
+    ///     .route("/account", get(|| async { "private" }))
+    ///     .route_layer(sessions.require_user());
+    /// # let _ = private;
+    /// ```
+    #[must_use]
+    pub fn require_user(&self) -> RequireUserLayer<U, N> {
+        RequireUserLayer::new(self.clone())
+    }
+}
+
+impl<U, const N: usize> Sessions<U, N> {
+    /// The session cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_axum::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert_eq!(sessions.proxy().name(), "__Host-id");
+    /// ```
+    #[must_use]
+    pub fn proxy(&self) -> &CookieProxy<N> {
+        &self.proxy
+    }
+
+    /// The well-formed session token of a request, if any; the loader is not called.
+    ///
+    /// The plain function behind [`SessionToken`](crate::SessionToken): the rules are those
+    /// of [`CookieProxy::load`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::HeaderMap;
+    /// use session_axum::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert!(sessions.token(&HeaderMap::new()).is_none());
+    /// ```
+    #[must_use]
+    pub fn token(&self, headers: &HeaderMap) -> Option<Token<N>> {
+        self.proxy.load(headers)
+    }
+
+    /// Starts a session: a new token, and the response part that sets its cookie.
+    ///
+    /// Store the session under `token.hash()` **before** returning the response part, and on
+    /// login delete the user's previous session record (session fixation defence: a token
+    /// that existed before the login never becomes an authenticated session).
+    ///
+    /// # Errors
+    ///
+    /// [`StartSessionError`] (a 500 response) when the operating system's random number
+    /// generator fails; there is no weaker fallback.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use session_axum::{Sessions, StartSession, StartSessionError};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn login(
+    ///     State(sessions): State<Sessions<Me>>,
+    /// ) -> Result<(StartSession, &'static str), StartSessionError> {
+    ///     // check the password first, then:
+    ///     let (token, start) = sessions.start()?;
+    ///     let _key = token.hash(); // db.insert_session(key, user_id).await
+    ///     Ok((start, "welcome"))
+    /// }
+    /// # let _ = login;
+    /// ```
+    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
+        let token = Token::<N>::generate().map_err(session_cookie::Error::from)?;
+        let start = StartSession::new(Arc::clone(&self.proxy), token.clone());
+        Ok((token, start))
+    }
+
+    /// The response part that re-issues `token` with a fresh expiry (sliding sessions, with
+    /// a `Max-Age` in the cookie template). Extend the record's expiry in your store too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use session_axum::{RefreshSession, SessionToken, Sessions, User};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn page(
+    ///     State(sessions): State<Sessions<Me>>,
+    ///     _user: User<Me>,
+    ///     token: SessionToken<Me>,
+    /// ) -> (RefreshSession, &'static str) {
+    ///     (sessions.refresh(&token), "still here")
+    /// }
+    /// # let _ = page;
+    /// ```
+    pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
+        RefreshSession::new(Arc::clone(&self.proxy), token.clone())
+    }
+
+    /// The response part that removes the session cookie. Delete the record in your store
+    /// too: removing the cookie alone does not stop a copied token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use session_axum::{EndSession, SessionToken, Sessions};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn logout(
+    ///     State(sessions): State<Sessions<Me>>,
+    ///     token: Option<SessionToken<Me>>,
+    /// ) -> (EndSession, &'static str) {
+    ///     if let Some(token) = token {
+    ///         let _key = token.hash(); // db.delete_session(key).await
+    ///     }
+    ///     (sessions.end(), "bye")
+    /// }
+    /// # let _ = logout;
+    /// ```
+    pub fn end(&self) -> EndSession<N> {
+        EndSession::new(Arc::clone(&self.proxy))
+    }
+}
+
+impl<U, const N: usize> Clone for Sessions<U, N> {
+    fn clone(&self) -> Self {
+        Self {
+            proxy: Arc::clone(&self.proxy),
+            loader: Arc::clone(&self.loader),
+        }
+    }
+}
+
+impl<U, const N: usize> fmt::Debug for Sessions<U, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sessions")
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
+}
