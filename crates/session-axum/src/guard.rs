@@ -98,7 +98,7 @@ impl<S, U, const N: usize> Layer<S> for RequireUserLayer<U, N> {
 ///
 /// ```
 /// use session_axum::{RequireUser, RequireUserLayer};
-/// use tower_layer::Layer;
+/// use tower::Layer;
 ///
 /// fn wrap<S>(layer: &RequireUserLayer<u64>, service: S) -> RequireUser<S, u64> {
 ///     layer.layer(service)

@@ -13,8 +13,11 @@ use session_cookie::{CookieProxy, Token};
 ///
 /// Like [`RefreshSession`] and [`EndSession`], it drops the response's earlier
 /// `Set-Cookie` for the session name (other cookies are kept), so a handler that ends one
-/// session and starts another sends one `Set-Cookie` for the name: the last one applied
-/// (parts apply left to right in a tuple). The value is marked sensitive, and
+/// session and starts another sends one `Set-Cookie` for the name: the last one applied.
+/// In an axum tuple the last element is the response, made first, and the parts before it
+/// apply left to right: write `(end, start, body)`, not `(end, start)`. Add other cookies
+/// with `AppendHeaders`; a plain `[(SET_COOKIE, ..)]` part replaces every `Set-Cookie`.
+/// The value is marked sensitive, and
 /// `Cache-Control: no-store` is added unless the response has a `Cache-Control`.
 ///
 /// It holds the token, so its `Debug` is redacted.
