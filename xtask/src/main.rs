@@ -248,11 +248,16 @@ fn examples() -> Result {
 fn fuzz(seconds: u64) -> Result {
     ensure_tool("fuzz", CARGO_FUZZ)?;
     let dir = project_root().join("fuzz");
-    let list = output(
-        Command::new(cargo_bin())
-            .current_dir(&dir)
-            .args(["+nightly", "fuzz", "list"]),
-    )?;
+    // `cargo +nightly` only works through rustup's proxy, and `$CARGO` is the real binary:
+    // ask rustup for the nightly cargo explicitly.
+    let nightly = |args: &[&str]| {
+        let mut cmd = Command::new("rustup");
+        cmd.current_dir(&dir)
+            .args(["run", "nightly", "cargo", "fuzz"])
+            .args(args);
+        cmd
+    };
+    let list = output(&mut nightly(&["list"]))?;
     let targets: Vec<&str> = list
         .lines()
         .map(str::trim)
@@ -263,9 +268,7 @@ fn fuzz(seconds: u64) -> Result {
     }
     let max_time = format!("-max_total_time={seconds}");
     for target in targets {
-        run(Command::new(cargo_bin())
-            .current_dir(&dir)
-            .args(["+nightly", "fuzz", "run", target, "--", &max_time]))?;
+        run(&mut nightly(&["run", target, "--", &max_time]))?;
     }
     Ok(())
 }
@@ -362,7 +365,12 @@ fn in_root(cmd: &mut Command) -> &mut Command {
 }
 
 fn show(cmd: &Command) -> String {
-    let mut s = String::from("cargo");
+    let program = cmd.get_program().to_string_lossy();
+    let mut s = if program == cargo_bin() {
+        String::from("cargo")
+    } else {
+        program.into_owned()
+    };
     for arg in cmd.get_args() {
         s.push(' ');
         s.push_str(&arg.to_string_lossy());
