@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod guard;
+mod load;
+mod rejection;
+mod response;
+mod sessions;
+mod token;
+mod user;
+
+pub use crate::guard::{RequireUser, RequireUserMiddleware};
+pub use crate::rejection::{RejectionReason, SessionRejection};
+pub use crate::response::{
+    EndSession, RefreshSession, SessionResponseExt, StartSession, StartSessionError,
+};
+pub use crate::sessions::Sessions;
+pub use crate::token::SessionToken;
+pub use crate::user::{MaybeUser, User};
+
+// Re-exported so applications name the same versions this crate uses.
+pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, Token};

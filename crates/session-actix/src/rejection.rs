@@ -1,0 +1,233 @@
+use core::fmt;
+use std::error::Error as StdError;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+
+/// The loader's error, shared between the cache and every rejection that reports it.
+pub(crate) type LoadError = Arc<dyn StdError + Send + Sync + 'static>;
+
+/// Why a session extractor rejected the request.
+///
+/// # Examples
+///
+/// ```
+/// use session_actix::{RejectionReason, SessionRejection};
+///
+/// fn is_login_needed(rejection: &SessionRejection) -> bool {
+///     rejection.reason() == RejectionReason::NoSession
+/// }
+/// # let _ = is_login_needed;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionReason {
+    /// No valid session: no cookie, a malformed or ambiguous one, or a token the loader does
+    /// not know (unknown, expired, revoked). Answered with `401 Unauthorized`.
+    ///
+    /// The cases are deliberately not told apart, so a response never says whether a
+    /// forged token came close.
+    NoSession,
+    /// The loader (the application's store) failed. Answered with
+    /// `500 Internal Server Error`; the loader's error is the rejection's
+    /// [`source`](std::error::Error::source), for logging, and never goes into the body.
+    LoaderFailed,
+    /// No [`Sessions`](crate::Sessions) of the extractor's type is registered with
+    /// `App::app_data` (a bug in the application). Answered with
+    /// `500 Internal Server Error`; an error line naming the missing type is logged.
+    NotConfigured,
+}
+
+impl RejectionReason {
+    /// The status code the rejection answers with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::http::StatusCode;
+    /// use session_actix::RejectionReason;
+    ///
+    /// assert_eq!(RejectionReason::NoSession.status(), StatusCode::UNAUTHORIZED);
+    /// assert_eq!(RejectionReason::LoaderFailed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    /// assert_eq!(RejectionReason::NotConfigured.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    /// ```
+    #[must_use]
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::NoSession => StatusCode::UNAUTHORIZED,
+            Self::LoaderFailed | Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A static description, which is also the response body: safe to log and to send.
+    ///
+    /// The two 500s share one text, so a client cannot tell a store failure from a
+    /// configuration bug.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_actix::RejectionReason;
+    ///
+    /// assert_eq!(RejectionReason::NoSession.as_str(), "no valid session");
+    /// ```
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSession => "no valid session",
+            Self::LoaderFailed | Self::NotConfigured => "the session could not be loaded",
+        }
+    }
+}
+
+impl fmt::Display for RejectionReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of [`User`](crate::User), [`MaybeUser`](crate::MaybeUser),
+/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard.
+///
+/// As a response ([`ResponseError`]) it is the [`status`](Self::status) with the static
+/// [`reason`](Self::reason) text as a `text/plain` body: never the token, never the loader's
+/// error. `Display` is that same static text (actix-web writes `Display` into bodies and
+/// logs), and `Debug` shows only the reason. To answer differently (a redirect to the login
+/// page, a JSON error), take `Result<User<U>, SessionRejection>` in the handler:
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{HttpResponse, ResponseError as _, http::header};
+/// use session_actix::{RejectionReason, SessionRejection, User};
+///
+/// # #[derive(Clone)] struct Me;
+/// async fn private(user: Result<User<Me>, SessionRejection>) -> HttpResponse {
+///     match user {
+///         Ok(User(_me)) => HttpResponse::Ok().body("welcome back"),
+///         Err(rejection) if rejection.reason() == RejectionReason::NoSession => {
+///             HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish()
+///         }
+///         Err(rejection) => {
+///             // log `std::error::Error::source(&rejection)` here
+///             rejection.error_response()
+///         }
+///     }
+/// }
+/// # let _ = private;
+/// ```
+#[derive(Clone)]
+pub struct SessionRejection {
+    reason: RejectionReason,
+    source: Option<LoadError>,
+}
+
+impl SessionRejection {
+    /// `NoSession`: 401.
+    pub(crate) const fn no_session() -> Self {
+        Self {
+            reason: RejectionReason::NoSession,
+            source: None,
+        }
+    }
+
+    /// `LoaderFailed`: 500, keeping the loader's error as the source.
+    pub(crate) fn loader_failed(source: LoadError) -> Self {
+        Self {
+            reason: RejectionReason::LoaderFailed,
+            source: Some(source),
+        }
+    }
+
+    /// `NotConfigured`: 500.
+    pub(crate) const fn not_configured() -> Self {
+        Self {
+            reason: RejectionReason::NotConfigured,
+            source: None,
+        }
+    }
+
+    /// Why the request was rejected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_actix::{RejectionReason, SessionRejection};
+    ///
+    /// fn log(rejection: &SessionRejection) {
+    ///     if rejection.reason() == RejectionReason::LoaderFailed {
+    ///         eprintln!("session store failed: {:?}", std::error::Error::source(rejection));
+    ///     }
+    /// }
+    /// # let _ = log;
+    /// ```
+    #[must_use]
+    pub const fn reason(&self) -> RejectionReason {
+        self.reason
+    }
+
+    /// The status code of the response: 401 for no session, 500 for a loader failure or a
+    /// missing configuration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::http::StatusCode;
+    /// use session_actix::SessionRejection;
+    ///
+    /// fn is_server_error(rejection: &SessionRejection) -> bool {
+    ///     rejection.status() == StatusCode::INTERNAL_SERVER_ERROR
+    /// }
+    /// # let _ = is_server_error;
+    /// ```
+    #[must_use]
+    pub const fn status(&self) -> StatusCode {
+        self.reason.status()
+    }
+}
+
+impl fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason.as_str())
+    }
+}
+
+impl fmt::Debug for SessionRejection {
+    /// The reason only: the loader's error may describe the store, so it is reached through
+    /// [`source`](std::error::Error::source), deliberately.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionRejection")
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StdError for SessionRejection {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+impl ResponseError for SessionRejection {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        static_text(self.status(), self.reason.as_str())
+    }
+}
+
+/// A response with a static `text/plain` body: nothing from the request or the store.
+pub(crate) fn static_text(status: StatusCode, body: &'static str) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        ))
+        .body(body)
+}

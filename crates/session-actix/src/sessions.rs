@@ -1,0 +1,327 @@
+use core::fmt;
+use core::future::{Future, Ready, ready};
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpRequest};
+use session_cookie::{CookieProxy, Loader, Token};
+
+use crate::load::{self, ErasedLoader};
+use crate::{
+    EndSession, RefreshSession, RequireUser, SessionRejection, StartSession, StartSessionError,
+};
+
+/// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
+///
+/// Build it once, before `HttpServer::new`, and register a clone with
+/// **`App::app_data(sessions.clone())`** (the `Sessions` itself, not a `web::Data` of it:
+/// it is already two `Arc`s). The extractors find it there by its type, `Sessions<U, N>`.
+/// If it is missing, they answer `500` and log an error line that names the call to add;
+/// they never panic and never pretend there is no user.
+///
+/// It is named by the user type `U` (what your loader returns) and the token length `N`,
+/// not by the loader's type, so any loader fits, `async fn`s included. It takes the same
+/// [`CookieProxy`] and the same [`Loader`] as `session-axum`: one loader, two frameworks.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{App, web};
+/// use session_actix::{CookieProxy, Sessions, Token, User};
+///
+/// #[derive(Clone)]
+/// struct Me { name: String }
+///
+/// async fn load_user(token: &Token) -> Result<Option<Me>, std::io::Error> {
+///     let _key = token.hash(); // look the session up by this key in your store
+///     Ok(None)
+/// }
+///
+/// async fn hello(user: User<Me>) -> String { format!("hello {}", user.name) }
+///
+/// let sessions = Sessions::new(CookieProxy::default(), load_user);
+/// // In `HttpServer::new(move || ...)`, once per worker:
+/// let app = App::new()
+///     .app_data(sessions.clone())
+///     .route("/", web::get().to(hello));
+/// # let _ = app;
+/// ```
+pub struct Sessions<U, const N: usize = 32> {
+    proxy: Arc<CookieProxy<N>>,
+    loader: Arc<dyn ErasedLoader<U, N>>,
+}
+
+impl<U, const N: usize> Sessions<U, N>
+where
+    U: Clone + Send + Sync + 'static,
+{
+    /// Pairs the cookie with your loader.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use session_actix::{CookieProxy, Sessions, Token};
+    ///
+    /// async fn load_user(_token: &Token) -> Result<Option<u64>, Infallible> { Ok(None) }
+    ///
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert_eq!(sessions.proxy().name(), "__Host-id");
+    /// ```
+    #[must_use]
+    pub fn new<L>(proxy: CookieProxy<N>, loader: L) -> Self
+    where
+        L: Loader<N, User = U> + Send + Sync + 'static,
+    {
+        Self {
+            proxy: Arc::new(proxy),
+            loader: Arc::new(loader),
+        }
+    }
+
+    /// The user of the request's session, as the extractors see it.
+    ///
+    /// Resolves to `Ok(None)` when there is no valid session. The loader is not called when
+    /// the request has no well-formed session token, and at most once per request otherwise:
+    /// the call is cached in the request's extensions, and every extractor (and the
+    /// [`RequireUser`] guard) awaits the same one. The plain function behind
+    /// [`User`](crate::User), for your own extractors and middleware.
+    ///
+    /// The request is read when this is called; the future borrows nothing from it.
+    ///
+    /// # Errors
+    ///
+    /// A [`SessionRejection`] with reason
+    /// [`LoaderFailed`](crate::RejectionReason::LoaderFailed) when the loader failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::HttpRequest;
+    /// use session_actix::{SessionRejection, Sessions};
+    ///
+    /// # #[derive(Clone)] struct Me { admin: bool }
+    /// async fn is_admin(sessions: &Sessions<Me>, req: &HttpRequest) -> Result<bool, SessionRejection> {
+    ///     Ok(sessions.user(req).await?.is_some_and(|me| me.admin))
+    /// }
+    /// # let _ = is_admin;
+    /// ```
+    pub fn user(
+        &self,
+        req: &HttpRequest,
+    ) -> impl Future<Output = Result<Option<U>, SessionRejection>> + 'static {
+        load::user(&self.proxy, &self.loader, req)
+    }
+
+    /// A guard middleware: requests without a user get the 401 (or 500) response and never
+    /// reach the services it wraps. See [`RequireUser`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use session_actix::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// let app = App::new().app_data(sessions.clone()).service(
+    ///     web::scope("/account")
+    ///         .wrap(sessions.require_user())
+    ///         .route("", web::get().to(|| async { "private" })),
+    /// );
+    /// # let _ = app;
+    /// ```
+    #[must_use]
+    pub fn require_user(&self) -> RequireUser<U, N> {
+        RequireUser::new(self.clone())
+    }
+}
+
+impl<U: 'static, const N: usize> Sessions<U, N> {
+    /// The `Sessions<U, N>` registered with `App::app_data`.
+    ///
+    /// # Errors
+    ///
+    /// [`NotConfigured`](crate::RejectionReason::NotConfigured) (a 500) when there is none;
+    /// an error line naming the missing type and the call to add is logged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{HttpRequest, test::TestRequest};
+    /// use session_actix::{CookieProxy, RejectionReason, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// let req = TestRequest::default().app_data(sessions).to_http_request();
+    /// assert!(Sessions::<u64>::from_app_data(&req).is_ok());
+    ///
+    /// let bare = TestRequest::default().to_http_request();
+    /// let err = Sessions::<u64>::from_app_data(&bare).unwrap_err();
+    /// assert_eq!(err.reason(), RejectionReason::NotConfigured);
+    /// ```
+    pub fn from_app_data(req: &HttpRequest) -> Result<&Self, SessionRejection> {
+        if let Some(sessions) = req.app_data::<Self>() {
+            return Ok(sessions);
+        }
+        let ty = core::any::type_name::<U>();
+        if req.app_data::<Data<Self>>().is_some() {
+            log::error!(
+                "session-actix: found `web::Data<Sessions<{ty}, {N}>>` but the extractors look \
+                 for `Sessions<{ty}, {N}>` itself: register it with `App::app_data(sessions.clone())` \
+                 instead of `web::Data::new(sessions)`; answering 500"
+            );
+        } else {
+            log::error!(
+                "session-actix: no `Sessions<{ty}, {N}>` in the app data: add \
+                 `App::app_data(sessions.clone())` (or the same on the scope); answering 500"
+            );
+        }
+        Err(SessionRejection::not_configured())
+    }
+}
+
+impl<U, const N: usize> Sessions<U, N> {
+    /// The session cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_actix::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert_eq!(sessions.proxy().name(), "__Host-id");
+    /// ```
+    #[must_use]
+    pub fn proxy(&self) -> &CookieProxy<N> {
+        &self.proxy
+    }
+
+    /// The well-formed session token of a request, if any; the loader is not called.
+    ///
+    /// The plain function behind [`SessionToken`](crate::SessionToken): every `Cookie`
+    /// header's raw bytes go to [`CookieProxy::load_from_values`] (never `req.cookie()`,
+    /// which allocates every cookie and gives up on one non-UTF-8 header).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::test::TestRequest;
+    /// use session_actix::{CookieProxy, Sessions, Token};
+    ///
+    /// # async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let sessions: Sessions<u64> = Sessions::new(CookieProxy::default(), load_user);
+    /// assert!(sessions.token(&TestRequest::default().to_http_request()).is_none());
+    /// ```
+    #[must_use]
+    pub fn token(&self, req: &HttpRequest) -> Option<Token<N>> {
+        let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
+        self.proxy.load_from_values(values)
+    }
+
+    /// Starts a session: a new token, and the helper that sets its cookie on the response.
+    ///
+    /// Store the session under `token.hash()` **before** answering, and on login delete the
+    /// user's previous session record (session fixation defence: a token that existed
+    /// before the login never becomes an authenticated session).
+    ///
+    /// # Errors
+    ///
+    /// [`StartSessionError`] (a 500 response) when the operating system's random number
+    /// generator fails; there is no weaker fallback.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use session_actix::{SessionResponseExt as _, Sessions, StartSessionError};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, StartSessionError> {
+    ///     // check the password first, then:
+    ///     let (token, start) = sessions.start()?;
+    ///     let _key = token.hash(); // db.insert_session(key, user_id).await
+    ///     Ok(HttpResponse::Ok().start_session(&start).body("welcome"))
+    /// }
+    /// # let _ = login;
+    /// ```
+    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
+        let token = Token::<N>::generate().map_err(session_cookie::Error::from)?;
+        let start = StartSession::new(Arc::clone(&self.proxy), token.clone());
+        Ok((token, start))
+    }
+
+    /// The helper that re-issues `token` with a fresh expiry (sliding sessions, with a
+    /// `Max-Age` in the cookie template). Extend the record's expiry in your store too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use session_actix::{SessionResponseExt as _, SessionToken, Sessions, User};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn page(sessions: Sessions<Me>, _user: User<Me>, token: SessionToken<Me>) -> HttpResponse {
+    ///     // db.extend_session(token.hash()).await
+    ///     HttpResponse::Ok().refresh_session(&sessions.refresh(&token)).body("still here")
+    /// }
+    /// # let _ = page;
+    /// ```
+    pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
+        RefreshSession::new(Arc::clone(&self.proxy), token.clone())
+    }
+
+    /// The helper that removes the session cookie. Delete the record in your store too:
+    /// removing the cookie alone does not stop a copied token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use session_actix::{SessionResponseExt as _, SessionToken, Sessions};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn logout(sessions: Sessions<Me>, token: Option<SessionToken<Me>>) -> HttpResponse {
+    ///     if let Some(token) = token {
+    ///         let _key = token.hash(); // db.delete_session(key).await
+    ///     }
+    ///     HttpResponse::Ok().end_session(&sessions.end()).body("bye")
+    /// }
+    /// # let _ = logout;
+    /// ```
+    pub fn end(&self) -> EndSession<N> {
+        EndSession::new(Arc::clone(&self.proxy))
+    }
+}
+
+/// Extractor: the `Sessions<U, N>` registered with `App::app_data`, cloned (two `Arc`s), for
+/// handlers that start, refresh or end sessions. A missing registration is a logged 500 (see
+/// [`from_app_data`](Sessions::from_app_data)).
+impl<U: 'static, const N: usize> FromRequest for Sessions<U, N> {
+    type Error = SessionRejection;
+    type Future = Ready<Result<Self, SessionRejection>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Self::from_app_data(req).cloned())
+    }
+}
+
+impl<U, const N: usize> Clone for Sessions<U, N> {
+    fn clone(&self) -> Self {
+        Self {
+            proxy: Arc::clone(&self.proxy),
+            loader: Arc::clone(&self.loader),
+        }
+    }
+}
+
+impl<U, const N: usize> fmt::Debug for Sessions<U, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sessions")
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
+}
