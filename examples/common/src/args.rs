@@ -1,0 +1,261 @@
+//! The example apps' command line, without a parser crate.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::SessionConfig;
+
+/// The database file the example apps use unless `--db` says otherwise (in the working
+/// directory).
+pub const DEFAULT_DB: &str = "sessionkit-example.db";
+
+/// The usage line, printed with every [`ArgsError`].
+const USAGE: &str = "usage: [--db PATH] [--addr IP:PORT] [--absolute-lifetime SECS] \
+                     [--idle-timeout SECS] [--help]";
+
+/// The example apps' settings, from [`parse_args`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    /// `--db PATH`: the SQLite file. Default: [`DEFAULT_DB`].
+    pub db: PathBuf,
+    /// `--addr IP:PORT`: where to listen. Default: chosen by each app.
+    pub addr: SocketAddr,
+    /// `--absolute-lifetime SECS` and `--idle-timeout SECS` over [`SessionConfig::default()`].
+    pub session: SessionConfig,
+}
+
+/// A command line [`parse_args`] refused. `Display` ends with the usage line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgsError {
+    /// `--help` or `-h`: print the error (the usage line) and exit successfully.
+    Help,
+    /// A flag this program does not know.
+    UnknownFlag(String),
+    /// A flag given without its value.
+    MissingValue(&'static str),
+    /// A value that does not parse (not an address, not a positive number of seconds).
+    InvalidValue {
+        /// The flag.
+        flag: &'static str,
+        /// What was given, lossily converted to UTF-8.
+        value: String,
+    },
+}
+
+impl fmt::Display for ArgsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Help => return f.write_str(USAGE),
+            Self::UnknownFlag(flag) => write!(f, "unknown argument {flag:?}")?,
+            Self::MissingValue(flag) => write!(f, "{flag} needs a value")?,
+            Self::InvalidValue { flag, value } => write!(f, "invalid value {value:?} for {flag}")?,
+        }
+        write!(f, "\n{USAGE}")
+    }
+}
+
+impl std::error::Error for ArgsError {}
+
+/// Parses the example apps' flags; `args` excludes the program name.
+///
+/// Flags: `--db PATH`, `--addr IP:PORT` (default `default_addr`), `--absolute-lifetime SECS`
+/// and `--idle-timeout SECS` (positive whole seconds), `--help`. Each also accepts
+/// `--flag=VALUE` (UTF-8 only: give a non-UTF-8 path as `--db PATH`); a later flag overrides
+/// an earlier one. Never panics, also not on non-UTF-8
+/// input (use `std::env::args_os`).
+///
+/// # Errors
+///
+/// An [`ArgsError`] for `--help`, an unknown flag, a missing value or an invalid value.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::SocketAddr;
+/// use std::time::Duration;
+/// use example_common::{ArgsError, parse_args};
+///
+/// # fn main() -> Result<(), ArgsError> {
+/// let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
+/// // In an app: parse_args(std::env::args_os().skip(1), default_addr)
+/// let args = parse_args(["--idle-timeout", "600", "--db=/tmp/site.db"], default_addr)?;
+/// assert_eq!(args.addr, default_addr);
+/// assert_eq!(args.db, std::path::Path::new("/tmp/site.db"));
+/// assert_eq!(args.session.idle_timeout, Duration::from_secs(600));
+///
+/// assert!(matches!(parse_args(["--port", "1"], default_addr), Err(ArgsError::UnknownFlag(_))));
+/// # Ok(()) }
+/// ```
+pub fn parse_args<I, S>(args: I, default_addr: SocketAddr) -> Result<Args, ArgsError>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<OsString>,
+{
+    let mut parsed = Args {
+        db: PathBuf::from(DEFAULT_DB),
+        addr: default_addr,
+        session: SessionConfig::default(),
+    };
+    let mut args = args.into_iter().map(Into::into);
+    while let Some(arg) = args.next() {
+        // `--flag=VALUE` needs UTF-8; a non-UTF-8 path goes as `--db PATH`.
+        let (name, inline) = match arg.to_str() {
+            Some(text) => match text.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => {
+                    (name.to_owned(), Some(OsString::from(value)))
+                }
+                _ => (text.to_owned(), None),
+            },
+            None => (arg.to_string_lossy().into_owned(), None),
+        };
+        let flag: &'static str = match name.as_str() {
+            "-h" | "--help" if inline.is_none() => return Err(ArgsError::Help),
+            "--db" => "--db",
+            "--addr" => "--addr",
+            "--absolute-lifetime" => "--absolute-lifetime",
+            "--idle-timeout" => "--idle-timeout",
+            _ => return Err(ArgsError::UnknownFlag(name)),
+        };
+        let value = inline
+            .or_else(|| args.next())
+            .ok_or(ArgsError::MissingValue(flag))?;
+        let invalid = || ArgsError::InvalidValue {
+            flag,
+            value: value.to_string_lossy().into_owned(),
+        };
+        match flag {
+            "--db" if !value.is_empty() => parsed.db = PathBuf::from(&value),
+            "--addr" => {
+                parsed.addr = value
+                    .to_str()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(invalid)?;
+            }
+            "--absolute-lifetime" => {
+                parsed.session.absolute_lifetime = positive_secs(&value).ok_or_else(invalid)?;
+            }
+            "--idle-timeout" => {
+                parsed.session.idle_timeout = positive_secs(&value).ok_or_else(invalid)?;
+            }
+            _ => return Err(invalid()),
+        }
+    }
+    Ok(parsed)
+}
+
+fn positive_secs(value: &OsString) -> Option<Duration> {
+    let secs: u64 = value.to_str()?.parse().ok()?;
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 3000))
+    }
+
+    #[test]
+    fn defaults() {
+        let args = parse_args(Vec::<String>::new(), addr()).unwrap();
+        assert_eq!(args.db, PathBuf::from(DEFAULT_DB));
+        assert_eq!(args.addr, addr());
+        assert_eq!(args.session, SessionConfig::default());
+    }
+
+    #[test]
+    fn every_flag_both_forms() {
+        let args = parse_args(
+            [
+                "--db",
+                "a.db",
+                "--addr=0.0.0.0:8080",
+                "--absolute-lifetime",
+                "3600",
+                "--idle-timeout=120",
+            ],
+            addr(),
+        )
+        .unwrap();
+        assert_eq!(args.db, PathBuf::from("a.db"));
+        assert_eq!(args.addr, SocketAddr::from(([0, 0, 0, 0], 8080)));
+        assert_eq!(args.session.absolute_lifetime, Duration::from_secs(3600));
+        assert_eq!(args.session.idle_timeout, Duration::from_secs(120));
+        assert_eq!(
+            args.session.touch_interval,
+            SessionConfig::default().touch_interval
+        );
+
+        let args = parse_args(["--db=x=y.db", "--addr", "[::1]:3001"], addr()).unwrap();
+        assert_eq!(args.db, PathBuf::from("x=y.db"));
+        assert_eq!(args.addr, "[::1]:3001".parse().unwrap());
+    }
+
+    #[test]
+    fn bad_input_is_an_error_with_usage() {
+        let cases: [&[&str]; 12] = [
+            &["--port", "1"],
+            &["serve"],
+            &["--db"],
+            &["--db="],
+            &["--addr", "localhost"],
+            &["--addr", "127.0.0.1"],
+            &["--absolute-lifetime", "0"],
+            &["--absolute-lifetime", "-5"],
+            &["--idle-timeout", "1.5"],
+            &["--idle-timeout", "99999999999999999999999"],
+            &["--idle-timeout"],
+            &["--help=yes"],
+        ];
+        for case in cases {
+            let err = parse_args(case.iter().copied(), addr()).unwrap_err();
+            assert!(err.to_string().ends_with(USAGE), "{case:?}: {err}");
+            assert_ne!(err, ArgsError::Help, "{case:?}");
+        }
+        assert_eq!(
+            parse_args(["--db"], addr()),
+            Err(ArgsError::MissingValue("--db"))
+        );
+        assert_eq!(
+            parse_args(["--addr", "nope"], addr()),
+            Err(ArgsError::InvalidValue {
+                flag: "--addr",
+                value: "nope".into()
+            })
+        );
+    }
+
+    #[test]
+    fn help() {
+        assert_eq!(parse_args(["-h"], addr()), Err(ArgsError::Help));
+        assert_eq!(
+            parse_args(["--db", "a", "--help"], addr()),
+            Err(ArgsError::Help)
+        );
+        assert_eq!(ArgsError::Help.to_string(), USAGE);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_is_not_a_panic() {
+        use std::os::unix::ffi::OsStringExt as _;
+        let path = OsString::from_vec(b"caf\xe9.db".to_vec());
+        let args = parse_args([OsString::from("--db"), path.clone()], addr()).unwrap();
+        assert_eq!(args.db, PathBuf::from(path));
+        let flag = OsString::from_vec(b"--d\xe9".to_vec());
+        assert!(matches!(
+            parse_args([flag], addr()),
+            Err(ArgsError::UnknownFlag(_))
+        ));
+        let bad = OsString::from_vec(b"\xff".to_vec());
+        assert!(matches!(
+            parse_args([OsString::from("--idle-timeout"), bad], addr()),
+            Err(ArgsError::InvalidValue { .. })
+        ));
+    }
+}

@@ -1,0 +1,95 @@
+use std::fmt;
+
+/// Why a [`Store`](crate::Store) operation failed.
+///
+/// The store only ever sees `Token::hash()`, never a token, so no variant can carry one. The
+/// `Display` text is a short fixed phrase; the underlying error is available through
+/// [`source()`](std::error::Error::source) for logging.
+///
+/// # Examples
+///
+/// ```
+/// use example_common::{SessionConfig, Store, StoreError};
+///
+/// fn log(err: &StoreError) -> String {
+///     use std::error::Error as _;
+///     match err.source() {
+///         Some(cause) => format!("{err}: {cause}"),
+///         None => err.to_string(),
+///     }
+/// }
+/// # let _ = log;
+/// # let _ = Store::open_in_memory(SessionConfig::default());
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite failed: opening the file, a statement, a constraint (such as a duplicate
+    /// session key or an unknown user id).
+    Database(rusqlite::Error),
+    /// Argon2 failed for a reason other than a wrong password (a malformed stored hash,
+    /// an RNG failure while salting).
+    PasswordHash(argon2::password_hash::Error),
+    /// The blocking task that ran Argon2 panicked or was cancelled.
+    Task(tokio::task::JoinError),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Database(_) => "session store: database error",
+            Self::PasswordHash(_) => "session store: password hashing failed",
+            Self::Task(_) => "session store: background task failed",
+        })
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Database(err) => Some(err),
+            Self::PasswordHash(err) => Some(err),
+            Self::Task(err) => Some(err),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::Database(err)
+    }
+}
+
+impl From<argon2::password_hash::Error> for StoreError {
+    fn from(err: argon2::password_hash::Error) -> Self {
+        Self::PasswordHash(err)
+    }
+}
+
+impl From<tokio::task::JoinError> for StoreError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Self::Task(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn display_is_fixed_and_source_is_kept() {
+        let err = StoreError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(err.to_string(), "session store: database error");
+        assert!(err.source().is_some());
+        let err = StoreError::from(argon2::password_hash::Error::SaltInvalid);
+        assert_eq!(err.to_string(), "session store: password hashing failed");
+        assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn is_send_sync_static() {
+        fn assert_bounds<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_bounds::<StoreError>();
+    }
+}
