@@ -1,0 +1,148 @@
+//! The shared conformance table (`session-conformance`), run against session-actix: the same
+//! scenarios and expectations as session-axum's `tests/conformance.rs`.
+
+use std::sync::Arc;
+
+use actix_web::test::{self, TestRequest, init_service};
+use actix_web::{App, HttpResponse, web};
+use session_actix::{MaybeUser, SessionToken, Sessions, StartSessionError, User};
+use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
+
+type Store = web::Data<Arc<TestStore>>;
+
+async fn user(User(me): User<TestUser>) -> String {
+    format!("user {}", me.name)
+}
+
+async fn maybe(user: MaybeUser<TestUser>) -> String {
+    match user.into_inner() {
+        Some(me) => format!("some {}", me.name),
+        None => "none".to_owned(),
+    }
+}
+
+async fn public() -> &'static str {
+    "public"
+}
+
+async fn many(
+    a: User<TestUser>,
+    b: MaybeUser<TestUser>,
+    c: User<TestUser>,
+    _token: SessionToken<TestUser>,
+) -> String {
+    let b = b.into_inner().map(|me| me.name).unwrap_or_default();
+    format!("{} {} {}", a.name, b, c.name)
+}
+
+async fn guarded(User(me): User<TestUser>) -> String {
+    format!("guarded {}", me.name)
+}
+
+async fn login(
+    sessions: Sessions<TestUser>,
+    store: Store,
+    old: Option<SessionToken<TestUser>>,
+) -> Result<HttpResponse, StartSessionError> {
+    if let Some(old) = old {
+        store.remove(&old);
+    }
+    let (token, start) = sessions.start()?;
+    store.insert(&token, "new");
+    let mut res = HttpResponse::Ok().body("logged in");
+    sessions.end().apply_to(&mut res);
+    start.apply_to(&mut res);
+    Ok(res)
+}
+
+async fn logout(
+    sessions: Sessions<TestUser>,
+    store: Store,
+    old: Option<SessionToken<TestUser>>,
+) -> HttpResponse {
+    if let Some(old) = old {
+        store.remove(&old);
+    }
+    let mut res = HttpResponse::Ok().body("logged out");
+    sessions.end().apply_to(&mut res);
+    res
+}
+
+async fn refresh(
+    sessions: Sessions<TestUser>,
+    _user: User<TestUser>,
+    token: SessionToken<TestUser>,
+) -> HttpResponse {
+    let mut res = HttpResponse::Ok().body("refreshed");
+    sessions.refresh(&token).apply_to(&mut res);
+    res
+}
+
+async fn run(scenario: &Scenario) -> Result<(), String> {
+    let store = TestStore::new();
+    let sessions = Sessions::new(session_conformance::proxy(), store.loader());
+    let app = init_service(
+        App::new()
+            .app_data(sessions.clone())
+            .app_data(web::Data::new(Arc::clone(&store)))
+            .route(Route::User.path(), web::get().to(user))
+            .route(Route::Maybe.path(), web::get().to(maybe))
+            .route(Route::Public.path(), web::get().to(public))
+            .route(Route::Many.path(), web::get().to(many))
+            .route(Route::Login.path(), web::get().to(login))
+            .route(Route::Logout.path(), web::get().to(logout))
+            .route(Route::Refresh.path(), web::get().to(refresh))
+            .service(
+                web::scope("/guarded")
+                    .wrap(sessions.require_user())
+                    .route("/account", web::get().to(guarded)),
+            ),
+    )
+    .await;
+    assert_eq!(Route::Guarded.path(), "/guarded/account");
+
+    let mut request = TestRequest::get().uri(scenario.route.path());
+    for value in &scenario.cookies {
+        let value = actix_web::http::header::HeaderValue::from_bytes(value)
+            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
+        request = request.append_header((actix_web::http::header::COOKIE, value));
+    }
+    let response = test::call_service(&app, request.to_request()).await;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| ObservedHeader {
+            name: name.as_str().to_owned(),
+            value: value.as_bytes().to_vec(),
+            sensitive: value.is_sensitive(),
+        })
+        .collect();
+    let body = test::read_body(response).await.to_vec();
+    scenario.check(
+        &Observed {
+            status,
+            headers,
+            body,
+        },
+        &store,
+    )
+}
+
+#[actix_web::test]
+async fn session_actix_passes_the_whole_table() {
+    let table = session_conformance::scenarios();
+    let mut failures = Vec::new();
+    for scenario in &table {
+        if let Err(error) = run(scenario).await {
+            failures.push(error);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        table.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,161 @@
+//! The shared conformance table (`session-conformance`), run against session-axum: the same
+//! scenarios and expectations as session-actix's `tests/conformance.rs`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, State};
+use axum::routing::get;
+use http::{HeaderValue, Request, header};
+use session_axum::{
+    EndSession, RefreshSession, SessionToken, Sessions, StartSession, StartSessionError, User,
+};
+use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
+use tower::ServiceExt as _;
+
+#[derive(Clone)]
+struct AppState {
+    sessions: Sessions<TestUser>,
+    store: Arc<TestStore>,
+}
+
+impl FromRef<AppState> for Sessions<TestUser> {
+    fn from_ref(state: &AppState) -> Self {
+        state.sessions.clone()
+    }
+}
+
+async fn user(User(me): User<TestUser>) -> String {
+    format!("user {}", me.name)
+}
+
+async fn maybe(user: Option<User<TestUser>>) -> String {
+    match user {
+        Some(User(me)) => format!("some {}", me.name),
+        None => "none".to_owned(),
+    }
+}
+
+async fn public() -> &'static str {
+    "public"
+}
+
+async fn many(
+    a: User<TestUser>,
+    b: Option<User<TestUser>>,
+    c: User<TestUser>,
+    _token: SessionToken<TestUser>,
+) -> String {
+    let b = b.map(|User(me)| me.name).unwrap_or_default();
+    format!("{} {} {}", a.name, b, c.name)
+}
+
+async fn guarded(User(me): User<TestUser>) -> String {
+    format!("guarded {}", me.name)
+}
+
+async fn login(
+    State(state): State<AppState>,
+    old: Option<SessionToken<TestUser>>,
+) -> Result<(EndSession, StartSession, &'static str), StartSessionError> {
+    if let Some(old) = old {
+        state.store.remove(&old);
+    }
+    let (token, start) = state.sessions.start()?;
+    state.store.insert(&token, "new");
+    Ok((state.sessions.end(), start, "logged in"))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    old: Option<SessionToken<TestUser>>,
+) -> (EndSession, &'static str) {
+    if let Some(old) = old {
+        state.store.remove(&old);
+    }
+    (state.sessions.end(), "logged out")
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    _user: User<TestUser>,
+    token: SessionToken<TestUser>,
+) -> (RefreshSession, &'static str) {
+    (state.sessions.refresh(&token), "refreshed")
+}
+
+async fn run(scenario: &Scenario) -> Result<(), String> {
+    let store = TestStore::new();
+    let sessions = Sessions::new(session_conformance::proxy(), store.loader());
+    let guarded_routes = Router::new()
+        .route(Route::Guarded.path(), get(guarded))
+        .route_layer(sessions.require_user());
+    let app: Router = Router::new()
+        .route(Route::User.path(), get(user))
+        .route(Route::Maybe.path(), get(maybe))
+        .route(Route::Public.path(), get(public))
+        .route(Route::Many.path(), get(many))
+        .route(Route::Login.path(), get(login))
+        .route(Route::Logout.path(), get(logout))
+        .route(Route::Refresh.path(), get(refresh))
+        .merge(guarded_routes)
+        .with_state(AppState {
+            sessions,
+            store: Arc::clone(&store),
+        });
+
+    let mut request = Request::get(scenario.route.path());
+    for value in &scenario.cookies {
+        let value = HeaderValue::from_bytes(value)
+            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
+        request = request.header(header::COOKIE, value);
+    }
+    let request = request
+        .body(Body::empty())
+        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    let response = app
+        .oneshot(request)
+        .await
+        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| ObservedHeader {
+            name: name.as_str().to_owned(),
+            value: value.as_bytes().to_vec(),
+            sensitive: value.is_sensitive(),
+        })
+        .collect();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| format!("{}: {e}", scenario.name))?
+        .to_vec();
+    scenario.check(
+        &Observed {
+            status,
+            headers,
+            body,
+        },
+        &store,
+    )
+}
+
+#[tokio::test]
+async fn session_axum_passes_the_whole_table() {
+    let table = session_conformance::scenarios();
+    let mut failures = Vec::new();
+    for scenario in &table {
+        if let Err(error) = run(scenario).await {
+            failures.push(error);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        table.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,60 @@
+//! The one conformance table of sessionkit's framework adapters.
+//!
+//! Every adapter (`session-axum`, `session-actix`) runs the whole [`scenarios`] table in its
+//! tests through a small harness: it builds an app with the [`Route`]s below, all backed by
+//! one [`TestStore`], sends each scenario's request, turns the response into an
+//! [`Observed`], and calls [`Scenario::check`]. The expectations live here, as data, so a
+//! behaviour difference between two adapters is a failing test in one of them, never a
+//! documentation note.
+//!
+//! The harness contract (what each route's handler does) is on [`Route`]. The cookie is
+//! [`CookieProxy::default`] (`__Host-id`), the user type is [`TestUser`], and the loader is
+//! [`TestLoader`]: known tokens [`KnownToken`] behave as their names say.
+//!
+//! ```
+//! use session_conformance::{Route, scenarios};
+//!
+//! let table = scenarios();
+//! assert!(table.iter().any(|s| s.route == Route::Guarded));
+//! for scenario in &table {
+//!     assert!(!scenario.name.is_empty());
+//! }
+//! ```
+
+mod scenario;
+mod store;
+
+use session_cookie::CookieProxy;
+
+pub use crate::scenario::{Observed, ObservedHeader, Route, Scenario, SetCookieRule, scenarios};
+pub use crate::store::{KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser};
+
+/// The proxy every harness uses: the production default, `__Host-id`.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(session_conformance::proxy().name(), "__Host-id");
+/// ```
+#[must_use]
+pub fn proxy() -> CookieProxy<32> {
+    CookieProxy::default()
+}
+
+/// The 401 body of every adapter.
+pub const NO_SESSION_BODY: &str = "no valid session";
+/// The 500 body of every adapter when the loader fails.
+pub const LOADER_FAILED_BODY: &str = "the session could not be loaded";
+/// The `Content-Type` of every 401/500 answer.
+pub const ERROR_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_proxy_is_the_host_cookie() {
+        let _: CookieProxy = proxy();
+        assert_eq!(proxy().name(), "__Host-id");
+    }
+}

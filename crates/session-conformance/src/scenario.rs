@@ -1,0 +1,562 @@
+//! The scenarios, as data, and the one function that checks a response against them.
+
+use session_token::Token;
+
+use crate::{
+    ERROR_CONTENT_TYPE, KnownToken, LOADER_FAILED_BODY, NO_SESSION_BODY, STORE_SECRET, TestStore,
+    proxy,
+};
+
+/// The routes every harness mounts, and what their handlers do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `GET /user`: the required user extractor; body `user {name}`.
+    User,
+    /// `GET /maybe`: the optional user extractor (`Option<User>` in axum, `MaybeUser` in
+    /// actix); body `some {name}` or `none`.
+    Maybe,
+    /// `GET /public`: no extractor; body `public`.
+    Public,
+    /// `GET /many`: user, optional user, user and the token extractor in one handler; body
+    /// `{a} {b} {c}` (the three names).
+    Many,
+    /// `GET /guarded/account`: behind the adapter's guard (layer, middleware), handler with
+    /// the required user extractor; body `guarded {name}`.
+    Guarded,
+    /// `GET /login`: takes the optional token extractor and deletes that record; starts a
+    /// session and stores `new` under it; ends *then* starts on the response (the
+    /// single-final-`Set-Cookie` rule); body `logged in`.
+    Login,
+    /// `GET /logout`: takes the optional token extractor and deletes that record; ends the
+    /// session; body `logged out`.
+    Logout,
+    /// `GET /refresh`: required user and token extractors; refreshes the token; body
+    /// `refreshed`.
+    Refresh,
+}
+
+impl Route {
+    /// Every route.
+    pub const ALL: [Self; 8] = [
+        Self::User,
+        Self::Maybe,
+        Self::Public,
+        Self::Many,
+        Self::Guarded,
+        Self::Login,
+        Self::Logout,
+        Self::Refresh,
+    ];
+
+    /// The request path.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(session_conformance::Route::Guarded.path(), "/guarded/account");
+    /// ```
+    #[must_use]
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::User => "/user",
+            Self::Maybe => "/maybe",
+            Self::Public => "/public",
+            Self::Many => "/many",
+            Self::Guarded => "/guarded/account",
+            Self::Login => "/login",
+            Self::Logout => "/logout",
+            Self::Refresh => "/refresh",
+        }
+    }
+}
+
+/// What the response's `Set-Cookie` headers must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetCookieRule {
+    /// No `Set-Cookie` at all.
+    None,
+    /// Exactly one: a fresh token (none of the request's), every template attribute, its
+    /// record stored as `new`; sensitive; `Cache-Control: no-store`.
+    NewSession,
+    /// Exactly one: this token re-issued, byte for byte `refresh_value`; sensitive;
+    /// `Cache-Control: no-store`.
+    Refresh(KnownToken),
+    /// Exactly one: the removal cookie, byte for byte `end_value`; `Cache-Control: no-store`.
+    Removal,
+}
+
+/// One request and everything its response must satisfy.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// A unique, descriptive name.
+    pub name: &'static str,
+    /// Where the request goes.
+    pub route: Route,
+    /// The request's `Cookie` headers, one entry per header, raw bytes (some are not UTF-8).
+    pub cookies: Vec<Vec<u8>>,
+    /// The response status.
+    pub expect_status: u16,
+    /// The exact response body.
+    pub expect_body: &'static str,
+    /// How many times the loader must have run.
+    pub expect_loader_calls: usize,
+    /// The response's `Set-Cookie` headers.
+    pub expect_set_cookie: SetCookieRule,
+    /// Records the request must have deleted.
+    pub expect_deleted: Vec<KnownToken>,
+}
+
+/// One response header as the harness saw it.
+#[derive(Debug, Clone)]
+pub struct ObservedHeader {
+    /// The name, lower case.
+    pub name: String,
+    /// The raw value.
+    pub value: Vec<u8>,
+    /// Whether the framework's header value was marked sensitive.
+    pub sensitive: bool,
+}
+
+/// A response as the harness saw it, framework types removed.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    /// The status code.
+    pub status: u16,
+    /// Every header, in order.
+    pub headers: Vec<ObservedHeader>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Observed {
+    fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ObservedHeader> + 'a {
+        self.headers.iter().filter(move |h| h.name == name)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+impl Scenario {
+    /// Checks a response (and the store after it) against the scenario.
+    ///
+    /// Beyond the fields: no body or header other than `Set-Cookie` contains a known token
+    /// or [`STORE_SECRET`]; 401 and 500 answers are `text/plain; charset=utf-8`.
+    ///
+    /// # Errors
+    ///
+    /// Every broken expectation, one per line, prefixed with the scenario name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_conformance::{Observed, ObservedHeader, Route, TestStore, scenarios};
+    ///
+    /// let scenario = scenarios().into_iter().find(|s| s.route == Route::Public).unwrap();
+    /// let observed = Observed { status: 200, headers: vec![], body: b"public".to_vec() };
+    /// assert_eq!(scenario.check(&observed, &TestStore::new()), Ok(()));
+    /// ```
+    pub fn check(&self, observed: &Observed, store: &TestStore) -> Result<(), String> {
+        let mut errors = Vec::new();
+        let mut fail = |message: String| errors.push(format!("{}: {message}", self.name));
+
+        if observed.status != self.expect_status {
+            fail(format!(
+                "status {} (expected {})",
+                observed.status, self.expect_status
+            ));
+        }
+        if observed.body != self.expect_body.as_bytes() {
+            fail(format!(
+                "body {:?} (expected {:?})",
+                String::from_utf8_lossy(&observed.body),
+                self.expect_body
+            ));
+        }
+        if store.calls() != self.expect_loader_calls {
+            fail(format!(
+                "{} loader calls (expected {})",
+                store.calls(),
+                self.expect_loader_calls
+            ));
+        }
+        if matches!(observed.status, 401 | 500) {
+            let content_type: Vec<_> = observed.values("content-type").collect();
+            if content_type.len() != 1 || content_type[0].value != ERROR_CONTENT_TYPE.as_bytes() {
+                fail(format!("content-type {content_type:?} on an error"));
+            }
+        }
+
+        let secrets: Vec<Vec<u8>> = KnownToken::ALL
+            .iter()
+            .map(|t| t.encoded().into_bytes())
+            .chain([STORE_SECRET.as_bytes().to_vec()])
+            .collect();
+        for secret in &secrets {
+            let shown = String::from_utf8_lossy(secret).into_owned();
+            if contains(&observed.body, secret) {
+                fail(format!("body contains {shown:?}"));
+            }
+            for header in &observed.headers {
+                if header.name != "set-cookie" && contains(&header.value, secret) {
+                    fail(format!("header {} contains {shown:?}", header.name));
+                }
+            }
+        }
+
+        for token in &self.expect_deleted {
+            if store.contains(&token.token()) {
+                fail(format!("the record of {token:?} was not deleted"));
+            }
+        }
+
+        self.check_set_cookie(observed, store, &mut fail);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("\n"))
+        }
+    }
+
+    fn check_set_cookie(
+        &self,
+        observed: &Observed,
+        store: &TestStore,
+        fail: &mut impl FnMut(String),
+    ) {
+        let set_cookies: Vec<&ObservedHeader> = observed.values("set-cookie").collect();
+        let cache_control: Vec<&ObservedHeader> = observed.values("cache-control").collect();
+        let proxy = proxy();
+        let expected = match self.expect_set_cookie {
+            SetCookieRule::None => {
+                if !set_cookies.is_empty() {
+                    fail(format!("{} Set-Cookie (expected none)", set_cookies.len()));
+                }
+                return;
+            }
+            SetCookieRule::NewSession => None,
+            SetCookieRule::Refresh(token) => Some(proxy.refresh_value(&token.token())),
+            SetCookieRule::Removal => Some(proxy.end_value()),
+        };
+        if set_cookies.len() != 1 {
+            fail(format!("{} Set-Cookie (expected one)", set_cookies.len()));
+            return;
+        }
+        let header = set_cookies[0];
+        if cache_control.len() != 1 || cache_control[0].value != b"no-store" {
+            fail(format!(
+                "Cache-Control {cache_control:?} (expected one no-store)"
+            ));
+        }
+        if let Some(expected) = expected {
+            if header.value != expected.as_bytes() {
+                fail(format!(
+                    "Set-Cookie {:?} (expected {:?})",
+                    String::from_utf8_lossy(&header.value),
+                    expected.as_str()
+                ));
+            }
+            if self.expect_set_cookie != SetCookieRule::Removal && !header.sensitive {
+                fail("the Set-Cookie carrying a token is not marked sensitive".to_owned());
+            }
+            return;
+        }
+        // A new session: `__Host-id=<fresh token>` plus the template's attributes.
+        let value = String::from_utf8_lossy(&header.value);
+        let fresh = value
+            .strip_prefix("__Host-id=")
+            .and_then(|rest| rest.strip_suffix("; Path=/; Secure; HttpOnly; SameSite=Lax"))
+            .and_then(|encoded| Token::<32>::decode(encoded).ok());
+        let Some(fresh) = fresh else {
+            fail(format!("Set-Cookie {value:?} is not a new session cookie"));
+            return;
+        };
+        if !header.sensitive {
+            fail("the Set-Cookie carrying a token is not marked sensitive".to_owned());
+        }
+        if KnownToken::ALL.iter().any(|t| t.token() == fresh) {
+            fail("the new session reuses a token the client could know".to_owned());
+        }
+        if store.name_of(&fresh).as_deref() != Some("new") {
+            fail("the new session's record is not stored".to_owned());
+        }
+    }
+}
+
+/// Raw `Cookie` header values.
+fn headers<const K: usize>(values: [&[u8]; K]) -> Vec<Vec<u8>> {
+    values.iter().map(|v| v.to_vec()).collect()
+}
+
+fn one(value: &str) -> Vec<Vec<u8>> {
+    vec![value.as_bytes().to_vec()]
+}
+
+/// The whole table.
+///
+/// # Examples
+///
+/// ```
+/// let table = session_conformance::scenarios();
+/// let mut names: Vec<_> = table.iter().map(|s| s.name).collect();
+/// names.sort_unstable();
+/// names.dedup();
+/// assert_eq!(names.len(), table.len(), "names are unique");
+/// ```
+#[must_use]
+#[allow(clippy::too_many_lines)] // a table
+pub fn scenarios() -> Vec<Scenario> {
+    use KnownToken::{Ada, Bob, Expired, Failing, Unknown};
+    use Route::{Guarded, Login, Logout, Many, Maybe, Public, Refresh, User};
+
+    let ada = Ada.pair();
+    let base = |name, route, cookies, status, body, calls| Scenario {
+        name,
+        route,
+        cookies,
+        expect_status: status,
+        expect_body: body,
+        expect_loader_calls: calls,
+        expect_set_cookie: SetCookieRule::None,
+        expect_deleted: Vec::new(),
+    };
+    let unauthorized =
+        |name, route, cookies, calls| base(name, route, cookies, 401, NO_SESSION_BODY, calls);
+    let failed = |name, route, cookies| base(name, route, cookies, 500, LOADER_FAILED_BODY, 1);
+    let a = Ada.encoded();
+    let non_utf8_beside_valid = [b"junk=\xff\xfe; ".as_slice(), ada.as_bytes()].concat();
+    // The same bytes as Ada's token, with non-zero trailing bits: not canonical.
+    let mut non_canonical = a.clone();
+    non_canonical.pop();
+    non_canonical.push('F');
+
+    let mut table = vec![
+        // The required user.
+        unauthorized("user: no cookie", User, vec![], 0),
+        base("user: valid", User, one(&ada), 200, "user ada", 1),
+        unauthorized("user: empty value", User, one("__Host-id="), 0),
+        unauthorized("user: short value", User, one("__Host-id=short"), 0),
+        unauthorized("user: quoted", User, one(&format!("__Host-id=\"{a}\"")), 0),
+        unauthorized("user: padded", User, one(&format!("{ada}=")), 0),
+        unauthorized(
+            "user: non-canonical",
+            User,
+            one(&format!("__Host-id={non_canonical}")),
+            0,
+        ),
+        unauthorized(
+            "user: space inside",
+            User,
+            one(&format!("__Host-id={} {}", &a[..20], &a[21..])),
+            0,
+        ),
+        unauthorized(
+            "user: name in another case",
+            User,
+            one(&format!("__host-id={a}")),
+            0,
+        ),
+        unauthorized("user: another name", User, one(&format!("id={a}")), 0),
+        unauthorized("user: junk", User, one("junk"), 0),
+        unauthorized("user: only separators", User, one(";;;"), 0),
+        unauthorized(
+            "user: not UTF-8 under the name",
+            User,
+            headers([b"__Host-id=\xff\xfe"]),
+            0,
+        ),
+        base(
+            "user: a non-UTF-8 pair beside the session",
+            User,
+            vec![non_utf8_beside_valid],
+            200,
+            "user ada",
+            1,
+        ),
+        base(
+            "user: two headers",
+            User,
+            headers([b"theme=dark", ada.as_bytes()]),
+            200,
+            "user ada",
+            1,
+        ),
+        base(
+            "user: malformed then valid under the name",
+            User,
+            one(&format!("__Host-id=junk; {ada}")),
+            200,
+            "user ada",
+            1,
+        ),
+        base(
+            "user: the same token twice",
+            User,
+            one(&format!("{ada}; {ada}")),
+            200,
+            "user ada",
+            1,
+        ),
+        unauthorized(
+            "user: two different tokens",
+            User,
+            one(&format!("{ada}; {}", Bob.pair())),
+            0,
+        ),
+        unauthorized(
+            "user: two different tokens in two headers",
+            User,
+            headers([ada.as_bytes(), Bob.pair().as_bytes()]),
+            0,
+        ),
+        unauthorized("user: unknown token", User, one(&Unknown.pair()), 1),
+        unauthorized("user: expired session", User, one(&Expired.pair()), 1),
+        failed("user: loader error", User, one(&Failing.pair())),
+        // The optional user.
+        base("maybe: no cookie", Maybe, vec![], 200, "none", 0),
+        base(
+            "maybe: malformed",
+            Maybe,
+            one("__Host-id=short"),
+            200,
+            "none",
+            0,
+        ),
+        base("maybe: valid", Maybe, one(&ada), 200, "some ada", 1),
+        base(
+            "maybe: unknown token",
+            Maybe,
+            one(&Unknown.pair()),
+            200,
+            "none",
+            1,
+        ),
+        base(
+            "maybe: expired session",
+            Maybe,
+            one(&Expired.pair()),
+            200,
+            "none",
+            1,
+        ),
+        failed("maybe: loader error", Maybe, one(&Failing.pair())),
+        // No extractor: nothing is read.
+        base(
+            "public: failing token",
+            Public,
+            one(&Failing.pair()),
+            200,
+            "public",
+            0,
+        ),
+        // Several extractors: one loader call.
+        base("many: valid", Many, one(&ada), 200, "ada ada ada", 1),
+        unauthorized("many: no cookie", Many, vec![], 0),
+        failed("many: loader error", Many, one(&Failing.pair())),
+        // The guard.
+        unauthorized("guarded: no cookie", Guarded, vec![], 0),
+        unauthorized("guarded: malformed", Guarded, one("__Host-id=short"), 0),
+        base("guarded: valid", Guarded, one(&ada), 200, "guarded ada", 1),
+        unauthorized("guarded: unknown token", Guarded, one(&Unknown.pair()), 1),
+        failed("guarded: loader error", Guarded, one(&Failing.pair())),
+        // Refresh.
+        Scenario {
+            expect_set_cookie: SetCookieRule::Refresh(Ada),
+            ..base("refresh: valid", Refresh, one(&ada), 200, "refreshed", 1)
+        },
+        unauthorized("refresh: no cookie", Refresh, vec![], 0),
+    ];
+
+    // Login and logout: the token extractor, never the loader.
+    let login = |name, cookies, deleted| Scenario {
+        expect_set_cookie: SetCookieRule::NewSession,
+        expect_deleted: deleted,
+        ..base(name, Login, cookies, 200, "logged in", 0)
+    };
+    let logout = |name, cookies, deleted| Scenario {
+        expect_set_cookie: SetCookieRule::Removal,
+        expect_deleted: deleted,
+        ..base(name, Logout, cookies, 200, "logged out", 0)
+    };
+    table.extend([
+        login("login: no cookie", vec![], vec![]),
+        login("login: rotates an existing session", one(&ada), vec![Ada]),
+        login(
+            "login: over a malformed cookie",
+            one("__Host-id=short"),
+            vec![],
+        ),
+        logout("logout: valid", one(&ada), vec![Ada]),
+        logout("logout: no cookie", vec![], vec![]),
+        logout(
+            "logout: expired session",
+            one(&Expired.pair()),
+            vec![Expired],
+        ),
+    ]);
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_every_route_is_covered() {
+        let table = scenarios();
+        let mut names: Vec<_> = table.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), table.len());
+        for route in Route::ALL {
+            assert!(table.iter().any(|s| s.route == route), "{route:?}");
+        }
+    }
+
+    #[test]
+    fn the_malformed_variants_really_are_malformed() {
+        let proxy = proxy();
+        // On the routes that ask for a user, the loader runs exactly when there is a token.
+        let asks = [
+            Route::User,
+            Route::Maybe,
+            Route::Many,
+            Route::Guarded,
+            Route::Refresh,
+        ];
+        for scenario in scenarios().iter().filter(|s| asks.contains(&s.route)) {
+            let found = proxy.load_from_values(&scenario.cookies);
+            let called = scenario.expect_loader_calls > 0;
+            assert_eq!(found.is_some(), called, "{}", scenario.name);
+        }
+    }
+
+    #[test]
+    fn check_reports_every_broken_expectation() {
+        let scenario = scenarios()
+            .into_iter()
+            .find(|s| s.name == "user: valid")
+            .unwrap_or_else(|| unreachable!());
+        let store = TestStore::new();
+        let observed = Observed {
+            status: 500,
+            headers: vec![ObservedHeader {
+                name: "x-debug".to_owned(),
+                value: STORE_SECRET.as_bytes().to_vec(),
+                sensitive: false,
+            }],
+            body: KnownToken::Ada.encoded().into_bytes(),
+        };
+        let errors = scenario.check(&observed, &store).unwrap_err();
+        for needle in [
+            "status 500",
+            "body",
+            "0 loader calls",
+            "content-type",
+            "x-debug",
+        ] {
+            assert!(errors.contains(needle), "{needle}: {errors}");
+        }
+    }
+}
