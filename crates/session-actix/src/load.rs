@@ -15,22 +15,23 @@ use crate::rejection::{LoadError, SessionRejection};
 pub(crate) type Outcome<U> = Result<Option<U>, LoadError>;
 
 /// The loader's future, boxed so that [`Sessions`](crate::Sessions) is named by the user
-/// type alone (an `async fn` loader has a type no one can write).
-pub(crate) type LoadFuture<'a, U> = Pin<Box<dyn Future<Output = Outcome<U>> + Send + 'a>>;
+/// type alone (an `async fn` loader has a type no one can write). It owns the token and a
+/// handle to the loader, so it borrows nothing from the request.
+pub(crate) type LoadFuture<U> = Pin<Box<dyn Future<Output = Outcome<U>> + Send>>;
 
-/// [`Loader`] with its future boxed and its error shared.
+/// [`Loader`] with its future boxed (once) and its error shared.
 pub(crate) trait ErasedLoader<U, const N: usize>: Send + Sync {
-    fn load<'a>(&'a self, token: &'a Token<N>) -> LoadFuture<'a, U>;
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<U>;
 }
 
 impl<L, const N: usize> ErasedLoader<L::User, N> for L
 where
-    L: Loader<N> + Send + Sync,
+    L: Loader<N> + Send + Sync + 'static,
     L::User: 'static,
 {
-    fn load<'a>(&'a self, token: &'a Token<N>) -> LoadFuture<'a, L::User> {
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<L::User> {
         Box::pin(async move {
-            Loader::load(self, token)
+            Loader::load(&*self, &token)
                 .await
                 .map_err(|e| Arc::new(e) as LoadError)
         })
@@ -42,7 +43,7 @@ where
 /// actix-web starts all of a handler's extractors before polling them together, so the
 /// first one to ask stores the call here *before* it runs, and the others await the same
 /// call instead of starting their own.
-type SharedLoad<U> = Shared<Pin<Box<dyn Future<Output = Outcome<U>>>>>;
+type SharedLoad<U> = Shared<LoadFuture<U>>;
 
 /// The loader call for this request, kept in the request's extensions.
 ///
@@ -94,10 +95,7 @@ where
     }
     let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
     let token = proxy.load_from_values(values)?;
-    let owned = Arc::clone(loader);
-    let future: Pin<Box<dyn Future<Output = Outcome<U>>>> =
-        Box::pin(async move { owned.load(&token).await });
-    let load = future.shared();
+    let load = Arc::clone(loader).load_owned(token).shared();
     req.extensions_mut().insert(Loaded {
         owner: Arc::clone(loader),
         load: load.clone(),

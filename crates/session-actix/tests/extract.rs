@@ -383,3 +383,31 @@ fn public_types_are_send_sync() {
     assert_send_sync::<session_actix::StartSessionError>();
     assert_send_sync::<session_actix::RequireUser<Me>>();
 }
+
+/// Why `MaybeUser` exists: actix-web's own `Option<T>` turns a loader failure into `None`.
+/// If actix-web ever stops doing so, this test says the README can be simplified.
+#[actix_web::test]
+async fn actix_option_swallows_a_loader_failure_maybe_user_does_not() {
+    let store = Store::new();
+    let token = store.login("ada");
+    store.fail(true);
+    let app = init_service(
+        App::new()
+            .app_data(sessions(&store))
+            .route(
+                "/option",
+                web::get().to(|u: Option<User<Me>>| async move {
+                    if u.is_some() { "some" } else { "none" }
+                }),
+            )
+            .route("/maybe", web::get().to(maybe)),
+    )
+    .await;
+    let answer = send(&app, request_with_cookie("/option", &cookie(&token))).await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::OK, "none")
+    );
+    let answer = send(&app, request_with_cookie("/maybe", &cookie(&token))).await;
+    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+}
