@@ -9,6 +9,12 @@ mod sessions;
 mod token;
 mod user;
 
+/// The workspace README's Rust examples, compiled and run as doc tests of this crate (the
+/// one whose dev-dependencies they need), so the front page cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;
+
 pub use crate::guard::{RequireUser, RequireUserLayer};
 pub use crate::rejection::{RejectionReason, SessionRejection};
 pub use crate::response::{EndSession, RefreshSession, StartSession, StartSessionError};
