@@ -8,18 +8,20 @@ use std::fmt;
 ///
 /// # Examples
 ///
-/// ```
-/// use example_common::{SessionConfig, Store, StoreError};
+/// Log the cause too (the `Display` text alone is deliberately generic):
 ///
-/// fn log(err: &StoreError) -> String {
-///     use std::error::Error as _;
+/// ```
+/// use std::error::Error as _;
+/// use example_common::StoreError;
+///
+/// fn describe(err: &StoreError) -> String {
 ///     match err.source() {
 ///         Some(cause) => format!("{err}: {cause}"),
 ///         None => err.to_string(),
 ///     }
 /// }
-/// # let _ = log;
-/// # let _ = Store::open_in_memory(SessionConfig::default());
+/// # let err = StoreError::Database(rusqlite::Error::QueryReturnedNoRows);
+/// # assert_eq!(describe(&err), "session store: database error: Query returned no rows");
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]

@@ -140,8 +140,8 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database at `path`, creates the schema if missing, turns on WAL
-    /// and a busy timeout, and seeds the demo account ([`DEMO_USER`] / [`DEMO_PASSWORD`]) if
-    /// it does not exist.
+    /// and a busy timeout, seeds the demo account ([`DEMO_USER`] / [`DEMO_PASSWORD`]) if it
+    /// does not exist, and purges expired sessions.
     ///
     /// Blocking (file I/O and one or two Argon2 hashes): call it before the server starts.
     ///
@@ -186,11 +186,14 @@ impl Store {
             )?;
         }
 
-        Ok(Self {
+        let store = Self {
             conn: Arc::new(Mutex::new(conn)),
             config,
             clock: Arc::new(SystemClock),
-        })
+        };
+        // Reclaim what expired while the site was down.
+        store.purge_expired()?;
+        Ok(store)
     }
 
     /// Replaces the time source (the system clock by default), e.g. with a

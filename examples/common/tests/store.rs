@@ -150,3 +150,27 @@ async fn the_file_holds_the_hash_never_the_token() {
     assert!(!contains(token.as_bytes()));
     assert!(!contains(token.encode().as_bytes()));
 }
+
+#[test]
+fn reopening_purges_expired_sessions() {
+    let db = TempDb::new("purge");
+    let store = open(&db.0);
+    let live = Token::<32>::generate().unwrap();
+    store.create_session(&live, 1).unwrap();
+    // A session that ended long ago (written as the store would have, years back).
+    let stale = Token::<32>::generate().unwrap();
+    db.inspect()
+        .execute(
+            "INSERT INTO sessions VALUES (?1, 1, 100, 100, 200)",
+            [stale.hash()],
+        )
+        .unwrap();
+    drop(store);
+    let _reopened = open(&db.0);
+    let conn = db.inspect();
+    assert_eq!(count(&conn, "SELECT count(*) FROM sessions"), 1);
+    let key: Vec<u8> = conn
+        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(key, live.hash());
+}
