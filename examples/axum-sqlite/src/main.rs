@@ -4,6 +4,7 @@
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
 //! `token.hash()`; only the random token travels in the cookie.
 
+use std::error::Error as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -12,9 +13,8 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use example_common::{Args, ArgsError, Store, page_anonymous, page_me, page_signed_in};
+use example_common::{Args, ArgsError, Store, StoreError, page_anonymous, page_me, page_signed_in};
 use session_axum::{EndSession, SessionToken, Sessions, User};
-use session_cookie::CookieProxy;
 
 /// The account type the store loads for a session.
 type Account = example_common::User;
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let proxy = cookie_proxy(args.addr);
+    let proxy = example_common::cookie_proxy("example-axum", args.addr);
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
         store,
@@ -77,24 +77,6 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("example-axum: listening on http://{addr}");
     axum::serve(listener, router(app)).await?;
     Ok(())
-}
-
-/// Secure defaults (`__Host-id`, Secure, HttpOnly, SameSite=Lax) everywhere but loopback.
-///
-/// Over plain http://127.0.0.1 clients disagree about Secure cookies (Chromium keeps them,
-/// Safari and many HTTP client cookie stores never send them back), so on a loopback address
-/// only the site uses the library's explicit development opt-in and says so. Anywhere else it
-/// keeps the defaults, which need HTTPS in front (a TLS-terminating proxy).
-fn cookie_proxy(addr: SocketAddr) -> CookieProxy {
-    if addr.ip().is_loopback() {
-        println!(
-            "example-axum: bound to loopback: session cookie without Secure and without \
-             the __Host- prefix (CookieProxy::insecure_for_local_development)"
-        );
-        CookieProxy::insecure_for_local_development()
-    } else {
-        CookieProxy::default()
-    }
 }
 
 fn router(app: App) -> Router {
@@ -170,9 +152,12 @@ async fn logout(
     Ok((app.sessions.end(), Redirect::to("/")))
 }
 
-/// Logs the store error (it never contains a token: the store only sees hashes) and answers
-/// a bare 500.
-fn server_error(what: &str, err: &example_common::StoreError) -> Response {
-    eprintln!("example-axum: {what} failed: {err}");
+/// Logs the store error with its cause (neither contains a token: the store only sees hashes)
+/// and answers a bare 500.
+fn server_error(what: &str, err: &StoreError) -> Response {
+    match err.source() {
+        Some(cause) => eprintln!("example-axum: {what} failed: {err}: {cause}"),
+        None => eprintln!("example-axum: {what} failed: {err}"),
+    }
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }

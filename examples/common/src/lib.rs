@@ -1,21 +1,30 @@
 //! The framework-neutral half of the sessionkit example sites: a SQLite [`Store`] of users
-//! and sessions that implements [`session_cookie::Loader`], the HTML pages, and the command
-//! line. The axum and actix-web examples add only their framework's glue, so both sites
-//! behave the same.
+//! and sessions that implements [`session_cookie::Loader`], the HTML pages, the command
+//! line and the session cookie's settings ([`cookie_proxy`]). The axum and actix-web examples
+//! add only their framework's glue, so both sites behave the same.
 //!
 //! * Only `Token::hash()` is stored, never the token.
 //! * The absolute lifetime and the idle timeout ([`SessionConfig`]) are enforced by the
 //!   store, on every load.
 //! * The demo account `demo` / `demo` is created on first start, with an Argon2id hash.
+//!
+//! # Features
+//!
+//! * `e2e`: the `example_common::e2e` module, the end-to-end test both sites run against their real
+//!   binary (an HTTP client with a cookie store: `reqwest`). For dev-dependencies only.
 
 mod args;
 mod clock;
+mod cookie;
+#[cfg(feature = "e2e")]
+pub mod e2e;
 mod error;
 mod html;
 mod store;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, parse_args};
 pub use crate::clock::{Clock, ManualClock, SystemClock};
+pub use crate::cookie::cookie_proxy;
 pub use crate::error::StoreError;
 pub use crate::html::{escape_html, page_anonymous, page_me, page_signed_in};
 pub use crate::store::{DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User};

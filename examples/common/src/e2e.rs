@@ -1,0 +1,408 @@
+//! The end-to-end test both example sites run (feature `e2e`): the real binary on an
+//! ephemeral loopback port, driven by an HTTP client that keeps cookies (reqwest's cookie
+//! store), through the whole flow. One flow, two sites: their behaviour cannot drift apart.
+//!
+//! These are test helpers: they panic, with a message, on the first failed check.
+//!
+//! # Examples
+//!
+//! A site's `tests/e2e.rs` (the path comes from `env!("CARGO_BIN_EXE_example-axum")`):
+//!
+//! ```no_run
+//! use example_common::e2e::{Site, malformed_cookies_are_401_never_500, the_whole_flow};
+//!
+//! # async fn test() {
+//! let site = Site::start("target/debug/example-axum", "example-axum");
+//! the_whole_flow(&site).await;
+//! malformed_cookies_are_401_never_500(&site).await;
+//! # }
+//! ```
+
+use std::ffi::OsStr;
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::StatusCode;
+use reqwest::cookie::CookieStore as _;
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+
+/// How long a site may take to print its `listening on` line (a cold debug build is slow
+/// to hash the demo password).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running example site: the binary on `127.0.0.1:0` with a fresh database in a temporary
+/// directory. Killed (and the directory removed) on drop, also when a check fails.
+#[derive(Debug)]
+pub struct Site {
+    child: Child,
+    dir: PathBuf,
+    base: String,
+}
+
+impl Site {
+    /// Starts the binary at `bin` with `--addr 127.0.0.1:0 --db <temp>` and waits (at most
+    /// 60 s) for its line `<package>: listening on http://ADDR`, where `package` is the
+    /// binary's package name, such as `example-axum`.
+    ///
+    /// # Panics
+    ///
+    /// If the directory or the process cannot be created, or the line does not come in time
+    /// (the process exited, or printed something else).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+    /// assert!(site.url("/me").starts_with("http://127.0.0.1:"));
+    /// ```
+    pub fn start(bin: impl AsRef<OsStr>, package: &str) -> Self {
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "sessionkit-e2e-{package}-{}-{nanos}-{}",
+            std::process::id(),
+            STARTED.fetch_add(1, Ordering::Relaxed),
+        ));
+        std::fs::create_dir_all(&dir).expect("create the site's temporary directory");
+        let mut child = Command::new(bin.as_ref())
+            .args(["--addr", "127.0.0.1:0", "--db"])
+            .arg(dir.join("site.db"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|err| panic!("start {package} ({:?}): {err}", bin.as_ref()));
+        // Wait for the line, bounded; keep draining stdout afterwards so the site never
+        // blocks on a full pipe. Its lines go to the test's (captured) output.
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let prefix = format!("{package}: listening on ");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("[site] {line}");
+                if let Some(url) = line.strip_prefix(&prefix) {
+                    let _ = tx.send(url.trim().to_owned());
+                }
+            }
+        });
+        let base = match rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(base) => base,
+            Err(err) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_dir_all(&dir);
+                match err {
+                    mpsc::RecvTimeoutError::Timeout => panic!(
+                        "{package} did not print `{package}: listening on http://ADDR` within \
+                         {STARTUP_TIMEOUT:?}"
+                    ),
+                    mpsc::RecvTimeoutError::Disconnected => panic!(
+                        "{package} closed its stdout without printing \
+                         `{package}: listening on http://ADDR`"
+                    ),
+                }
+            }
+        };
+        assert!(
+            base.starts_with("http://127.0.0.1:"),
+            "{package} listens on {base}, not on http://127.0.0.1:PORT"
+        );
+        Self { child, dir, base }
+    }
+
+    /// The absolute URL of `path` on the site, such as `http://127.0.0.1:PORT/me`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+    /// let me = site.url("/me");
+    /// ```
+    #[must_use]
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects (so 303s can be checked).
+fn client() -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build the HTTP client");
+    (client, jar)
+}
+
+/// A client without a cookie store: every Cookie header is set by hand.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build the HTTP client")
+}
+
+fn form(user: &str, pass: &str) -> String {
+    format!("username={user}&password={pass}")
+}
+
+async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("the site answers")
+}
+
+async fn get(client: &reqwest::Client, site: &Site, path: &str) -> reqwest::Response {
+    send(client.get(site.url(path))).await
+}
+
+async fn get_with_cookie(site: &Site, path: &str, cookie: &str) -> reqwest::Response {
+    send(bare_client().get(site.url(path)).header(COOKIE, cookie)).await
+}
+
+async fn post_form(
+    client: &reqwest::Client,
+    site: &Site,
+    path: &str,
+    body: String,
+) -> reqwest::Response {
+    let request = client
+        .post(site.url(path))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body);
+    send(request).await
+}
+
+async fn text(res: reqwest::Response) -> String {
+    res.text().await.expect("read the body")
+}
+
+fn header(res: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
+    let value = res
+        .headers()
+        .get(&name)
+        .unwrap_or_else(|| panic!("no {name} header"));
+    value.to_str().expect("a visible-ASCII header").to_owned()
+}
+
+fn assert_html(res: &reqwest::Response) {
+    let content_type = header(res, CONTENT_TYPE);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+}
+
+/// The Cookie header the client's store would send to the site.
+fn cookie_header(jar: &reqwest::cookie::Jar, site: &Site) -> Option<String> {
+    let url = site.base.parse().expect("the site's base URL");
+    jar.cookies(&url)
+        .map(|v| v.to_str().expect("a visible-ASCII cookie").to_owned())
+}
+
+/// The whole flow: anonymous home page, 401s, bad and good logins, the signed-in pages,
+/// logout, replay of the logged-out token, logging in again.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::the_whole_flow(&site).await;
+/// # }
+/// ```
+pub async fn the_whole_flow(site: &Site) {
+    let (client, jar) = client();
+
+    // Anonymous: the login form.
+    let res = get(&client, site, "/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_html(&res);
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    let body = text(res).await;
+    assert!(body.contains(r#"action="/login""#), "{body}");
+    assert!(body.contains(r#"name="username""#) && body.contains(r#"name="password""#));
+
+    // /me without a session: 401.
+    let res = get(&client, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // Bad credentials: 401 with the form, and no session cookie.
+    let res = post_form(&client, site, "/login", form("demo", "wrong")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    assert_html(&res);
+    let body = text(res).await;
+    assert!(body.contains(r#"action="/login""#), "{body}");
+    assert!(body.contains("Wrong username or password."), "{body}");
+    let res = post_form(&client, site, "/login", form("nobody", "demo")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(cookie_header(&jar, site).is_none());
+
+    // A form without the password field: a client error (the framework's), never a 500
+    // and never a session.
+    let res = post_form(&client, site, "/login", "username=demo".to_owned()).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert!(res.headers().get(SET_COOKIE).is_none());
+
+    // The form's routes take POST only.
+    let res = get(&client, site, "/login").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    // Good credentials: 303 to /me with exactly one session cookie, not cacheable.
+    let res = post_form(&client, site, "/login", form("demo", "demo")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/me");
+    assert_eq!(res.headers().get_all(SET_COOKIE).iter().count(), 1);
+    assert_eq!(header(&res, CACHE_CONTROL), "no-store");
+    let set_cookie = header(&res, SET_COOKIE);
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    let first = cookie_header(&jar, site).expect("the client stored the session cookie");
+
+    // Signed in: /me and / show the name.
+    for _ in 0..2 {
+        let res = get(&client, site, "/me").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_html(&res);
+        assert!(text(res).await.contains("demo"));
+    }
+    let res = get(&client, site, "/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = text(res).await;
+    assert!(
+        body.contains("Signed in as") && body.contains("demo"),
+        "{body}"
+    );
+    assert!(body.contains(r#"action="/logout""#), "{body}");
+
+    // Logout: 303 to / with a removal cookie; the client drops the cookie.
+    let res = post_form(&client, site, "/logout", String::new()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/");
+    assert_eq!(res.headers().get_all(SET_COOKIE).iter().count(), 1);
+    assert_eq!(header(&res, CACHE_CONTROL), "no-store");
+    let removal = header(&res, SET_COOKIE);
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+    assert!(removal.contains("Path=/"), "{removal}");
+    assert!(cookie_header(&jar, site).is_none());
+    let res = get(&client, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // Replaying the old token after logout: 401 (the record is gone on the server).
+    let res = get_with_cookie(site, "/me", &first).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = get_with_cookie(site, "/", &first).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(text(res).await.contains(r#"action="/login""#));
+
+    // Logout without a session is still a 303.
+    let res = post_form(&client, site, "/logout", String::new()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Logging in again issues a different token.
+    let res = post_form(&client, site, "/login", form("demo", "demo")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let second = cookie_header(&jar, site).expect("the client stored the new session cookie");
+    assert_ne!(first, second);
+    let res = get(&client, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Logging in while signed in rotates the token and ends the old session (session
+    // fixation defence).
+    let res = post_form(&client, site, "/login", form("demo", "demo")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let third = cookie_header(&jar, site).expect("the client stored the rotated cookie");
+    assert_ne!(second, third);
+    let res = get_with_cookie(site, "/me", &second).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = get(&client, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// Malformed session cookies (empty, short, long, quoted, padded, non-canonical,
+/// percent-encoded, the name in another case, junk, a huge header) are 401, never 500, and
+/// the 401 body never echoes the token; two different tokens under the name (cookie
+/// tossing) are no session; the genuine cookie still works in a second Cookie header.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::malformed_cookies_are_401_never_500(&site).await;
+/// # }
+/// ```
+pub async fn malformed_cookies_are_401_never_500(site: &Site) {
+    // The name the site uses, from a real login.
+    let (client, jar) = client();
+    let res = post_form(&client, site, "/login", form("demo", "demo")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let good = cookie_header(&jar, site).expect("the client stored the session cookie");
+    let (name, value) = good.split_once('=').expect("NAME=VALUE");
+
+    let cases = [
+        format!("{name}="),
+        format!("{name}=x"),
+        format!("{name}=\"{value}\""),
+        format!("{name}={value}="),
+        format!("{name}={}", &value[1..]),
+        format!("{name}={value}A"),
+        format!(
+            "{name}={}",
+            value.replace(|c: char| c.is_ascii_alphabetic(), "+")
+        ),
+        format!("{name}=%41{}", &value[1..]),
+        format!("{}={value}", name.to_uppercase()),
+        "junk=%ZZ; =x; a; b=\"".to_owned(),
+        format!("{name}=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        format!("{name}={}", "A".repeat(5000)),
+        ";;;;".repeat(1000),
+    ];
+    for cookie in cases {
+        let res = get_with_cookie(site, "/me", &cookie).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "cookie {:?}",
+            &cookie[..cookie.len().min(80)]
+        );
+        let body = text(res).await;
+        assert!(!body.contains(value), "401 body echoes the token");
+    }
+
+    // Two different well-formed tokens under the name (cookie tossing): no session.
+    let tossed = format!("{name}=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; {good}");
+    let res = get_with_cookie(site, "/me", &tossed).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // The genuine cookie alone still works, also in a second Cookie header.
+    let res = send(
+        bare_client()
+            .get(site.url("/me"))
+            .header(COOKIE, "theme=dark")
+            .header(COOKIE, &good),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
