@@ -4,7 +4,7 @@ use http::header::{self, Entry};
 use http::{HeaderMap, HeaderValue};
 use session_token::Token;
 
-use crate::{CookieProxy, Error, NO_STORE, SetCookie};
+use crate::{CookieProxy, Error, ResponseHeaders, SetCookie};
 
 impl<const N: usize> CookieProxy<N> {
     /// Reads the session token from a request's `Cookie` headers (all of them).
@@ -74,7 +74,7 @@ impl<const N: usize> CookieProxy<N> {
     /// ```
     pub fn start(&self, headers: &mut HeaderMap) -> Result<Token<N>, Error> {
         let (token, set_cookie) = self.start_value()?;
-        self.put(headers, set_cookie);
+        self.apply(headers, set_cookie);
         Ok(token)
     }
 
@@ -99,7 +99,7 @@ impl<const N: usize> CookieProxy<N> {
     /// assert_eq!(response.get_all(header::SET_COOKIE).iter().count(), 1);
     /// ```
     pub fn refresh(&self, headers: &mut HeaderMap, token: &Token<N>) {
-        self.put(headers, self.refresh_value(token));
+        self.apply(headers, self.refresh_value(token));
     }
 
     /// Ends the session in the browser: appends the removal `Set-Cookie`.
@@ -125,29 +125,44 @@ impl<const N: usize> CookieProxy<N> {
     /// # Ok(()) }
     /// ```
     pub fn end(&self, headers: &mut HeaderMap) {
-        self.put(headers, self.end_value());
+        self.apply(headers, self.end_value());
+    }
+}
+
+/// The `http` 1.x header map, for [`CookieProxy::apply`]: values are `HeaderValue`s, and a
+/// [`SetCookie`] becomes one through [`SetCookie::into_header_value`] (marked sensitive).
+impl ResponseHeaders for HeaderMap {
+    type Value = HeaderValue;
+
+    fn value_bytes(value: &HeaderValue) -> &[u8] {
+        value.as_bytes()
     }
 
-    /// Replaces this name's `Set-Cookie` values with `set_cookie` and adds `no-store`.
-    fn put(&self, headers: &mut HeaderMap, set_cookie: SetCookie) {
-        let stale = headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .any(|v| self.is_own_set_cookie(v.as_bytes()));
-        if stale {
-            if let Entry::Occupied(entry) = headers.entry(header::SET_COOKIE) {
-                let (_, drained) = entry.remove_entry_mult();
-                let kept: Vec<HeaderValue> = drained
-                    .filter(|v| !self.is_own_set_cookie(v.as_bytes()))
-                    .collect();
-                for value in kept {
-                    headers.append(header::SET_COOKIE, value);
-                }
-            }
-        }
-        headers.append(header::SET_COOKIE, set_cookie.into_header_value());
-        if !headers.contains_key(header::CACHE_CONTROL) {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
-        }
+    fn set_cookies(&self) -> impl Iterator<Item = &HeaderValue> {
+        self.get_all(header::SET_COOKIE).iter()
+    }
+
+    fn remove_set_cookies(&mut self) -> impl Iterator<Item = HeaderValue> {
+        let removed: Vec<HeaderValue> = match self.entry(header::SET_COOKIE) {
+            Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
+            Entry::Vacant(_) => Vec::new(),
+        };
+        removed.into_iter()
+    }
+
+    fn append_set_cookie(&mut self, value: HeaderValue) {
+        self.append(header::SET_COOKIE, value);
+    }
+
+    fn sensitive_value(set_cookie: SetCookie) -> HeaderValue {
+        set_cookie.into_header_value()
+    }
+
+    fn has_cache_control(&self) -> bool {
+        self.contains_key(header::CACHE_CONTROL)
+    }
+
+    fn insert_cache_control(&mut self, value: &'static str) {
+        self.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
 }

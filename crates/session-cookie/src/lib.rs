@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod apply;
+mod dyn_loader;
 mod error;
 #[cfg(feature = "http")]
 mod headers;
@@ -10,6 +12,8 @@ mod proxy;
 mod set_cookie;
 mod template;
 
+pub use crate::apply::ResponseHeaders;
+pub use crate::dyn_loader::{DynLoader, LoadError, LoadFuture};
 pub use crate::error::{ConfigError, Error};
 pub use crate::load::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};
 pub use crate::loader::{Loader, LoaderFn};

@@ -22,16 +22,11 @@ pub const NO_STORE: &str = "no-store";
 ///
 /// # For adapter authors
 ///
-/// The [`CookieProxy`](crate::CookieProxy) `http` helpers apply three rules, and an adapter
-/// for another HTTP library should apply the same ones:
-///
-/// 1. remove the response's earlier `Set-Cookie` values for which
-///    [`CookieProxy::is_own_set_cookie`](crate::CookieProxy::is_own_set_cookie) is `true`
-///    (keep the others), so the response carries only the session cookie's final state;
-/// 2. append this value as a `Set-Cookie` header, marked sensitive where the library can
-///    (`HeaderValue::set_sensitive(true)`) so it is not logged or compressed into HPACK tables;
-/// 3. if the response has no `Cache-Control` header, add
-///    [`Cache-Control: no-store`](crate::NO_STORE), so no shared cache replays the cookie.
+/// Write it with [`CookieProxy::apply`](crate::CookieProxy::apply), which holds the rules every adapter follows: drop
+/// the response's earlier `Set-Cookie` values for this cookie name, append this one marked
+/// sensitive, and add [`Cache-Control: no-store`](crate::NO_STORE) unless the response has a
+/// `Cache-Control`. An adapter only implements [`ResponseHeaders`](crate::ResponseHeaders)
+/// (a handful of primitive operations) for its library's header map.
 ///
 /// # Examples
 ///

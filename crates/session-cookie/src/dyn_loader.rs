@@ -1,0 +1,199 @@
+//! A [`Loader`] behind a trait object: what an adapter stores in its configuration.
+
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use std::sync::Arc;
+
+use session_token::Token;
+
+use crate::Loader;
+
+/// A loader's error with its type erased, shareable between every place that reports it
+/// (a per-request cache, each rejection). It is the application's error, unchanged, behind
+/// an `Arc`; it may describe the store (and, if the loader is careless, the token), so log
+/// it and never send it in a response.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use session_cookie::LoadError;
+///
+/// let err: LoadError = Arc::new(std::io::Error::other("db down"));
+/// assert_eq!(err.to_string(), "db down");
+/// ```
+pub type LoadError = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The future of [`DynLoader::load`]: boxed once, `Send`, and owning everything it needs
+/// (a handle to the loader and the token), so it borrows nothing from the request.
+///
+/// # Examples
+///
+/// ```
+/// use session_cookie::{DynLoader, LoadFuture, Token};
+///
+/// fn start(loader: &DynLoader<u64>, token: Token) -> LoadFuture<u64> {
+///     loader.load(token) // may be stored, shared or spawned: it is 'static
+/// }
+/// # let _ = start;
+/// ```
+pub type LoadFuture<U> = Pin<Box<dyn Future<Output = Result<Option<U>, LoadError>> + Send>>;
+
+/// Any [`Loader`] whose user type is `U`, behind an `Arc`: named by `U` and `N` alone, so an
+/// adapter's configuration type does not name the loader's type (an `async fn` loader has a
+/// type no one can write).
+///
+/// Cloning is cheap (an `Arc`), and clones are the [same loader](Self::same_loader). Each
+/// [`load`](Self::load) boxes the loader's future once and erases its error to a
+/// [`LoadError`]; nothing else changes: `Ok(None)` is still "no such session", `Err` still
+/// "the store failed", and the loader is called exactly once per `load`.
+///
+/// # Examples
+///
+/// ```
+/// use std::convert::Infallible;
+/// use session_cookie::{DynLoader, Token};
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+///
+/// async fn load_user(token: &Token) -> Result<Option<String>, Infallible> {
+///     Ok((token.as_bytes()[0] == 1).then(|| "ada".to_owned()))
+/// }
+///
+/// let loader: DynLoader<String> = DynLoader::new(load_user);
+/// let user = block_on(loader.load(Token::from_bytes([1; 32])));
+/// assert_eq!(user.ok().flatten().as_deref(), Some("ada"));
+/// assert!(block_on(loader.load(Token::from_bytes([2; 32]))).is_ok_and(|u| u.is_none()));
+/// ```
+pub struct DynLoader<U, const N: usize = 32> {
+    inner: Arc<dyn Erased<U, N>>,
+}
+
+/// [`Loader`] with an owning, boxed future and an erased error.
+trait Erased<U, const N: usize>: Send + Sync {
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<U>;
+}
+
+impl<L, const N: usize> Erased<L::User, N> for L
+where
+    L: Loader<N> + Send + Sync + 'static,
+    L::User: 'static,
+{
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<L::User> {
+        Box::pin(async move {
+            Loader::load(&*self, &token)
+                .await
+                .map_err(|e| Arc::new(e) as LoadError)
+        })
+    }
+}
+
+impl<U: 'static, const N: usize> DynLoader<U, N> {
+    /// Erases `loader`'s type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::{DynLoader, Token};
+    ///
+    /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let loader: DynLoader<u64> = DynLoader::new(load_user);
+    /// # let _ = loader;
+    /// ```
+    #[must_use]
+    pub fn new<L>(loader: L) -> Self
+    where
+        L: Loader<N, User = U> + Send + Sync + 'static,
+    {
+        Self {
+            inner: Arc::new(loader),
+        }
+    }
+
+    /// Calls the loader once for `token`.
+    ///
+    /// The returned future owns a handle to the loader and the token, so it is `'static`:
+    /// an adapter can keep it in a per-request cache or share it between extractors.
+    ///
+    /// # Errors
+    ///
+    /// The future resolves to the loader's error, as a [`LoadError`], when the store failed
+    /// (not when the session is unknown: that is `Ok(None)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::{DynLoader, Token};
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    ///
+    /// async fn broken(_: &Token) -> Result<Option<u64>, std::io::Error> {
+    ///     Err(std::io::Error::other("db down"))
+    /// }
+    /// let loader: DynLoader<u64> = DynLoader::new(broken);
+    /// let err = block_on(loader.load(Token::from_bytes([1; 32]))).unwrap_err();
+    /// assert_eq!(err.to_string(), "db down");
+    /// ```
+    #[must_use = "the loader runs only when the future is awaited"]
+    pub fn load(&self, token: Token<N>) -> LoadFuture<U> {
+        Arc::clone(&self.inner).load_owned(token)
+    }
+}
+
+impl<U, const N: usize> DynLoader<U, N> {
+    /// `true` if `self` and `other` are the same loader (one is a clone of the other).
+    ///
+    /// Adapters key their per-request cache by it: two configurations with the same user
+    /// type (two cookies, two stores) must not read each other's answer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::{DynLoader, Token};
+    ///
+    /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let a: DynLoader<u64> = DynLoader::new(load_user);
+    /// let b: DynLoader<u64> = DynLoader::new(load_user);
+    /// assert!(a.same_loader(&a.clone()));
+    /// assert!(!a.same_loader(&b));
+    /// ```
+    #[must_use]
+    pub fn same_loader(&self, other: &Self) -> bool {
+        // Addresses only: vtable pointers of the same type may differ between codegen units.
+        core::ptr::addr_eq(Arc::as_ptr(&self.inner), Arc::as_ptr(&other.inner))
+    }
+}
+
+impl<U, const N: usize> Clone for DynLoader<U, N> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<U, const N: usize> fmt::Debug for DynLoader<U, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynLoader").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dyn_loader_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        fn assert_send<T: Send + 'static>() {}
+        assert_send_sync::<DynLoader<String>>();
+        assert_send::<LoadFuture<String>>();
+    }
+}

@@ -1,0 +1,162 @@
+//! `DynLoader`: a loader behind a trait object, as the adapters store it.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Waker};
+
+use session_cookie::{DynLoader, LoadFuture, Loader};
+use session_token::Token;
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[derive(Debug)]
+struct StoreDown;
+
+impl fmt::Display for StoreDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("store down")
+    }
+}
+
+impl std::error::Error for StoreDown {}
+
+/// Byte 1: `ada`; byte 2: no session; byte 3: the store fails. Counts its calls.
+#[derive(Default)]
+struct Counting {
+    calls: AtomicUsize,
+}
+
+impl Loader for Counting {
+    type User = String;
+    type Error = StoreDown;
+
+    async fn load(&self, token: &Token) -> Result<Option<String>, StoreDown> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match token.as_bytes()[0] {
+            1 => Ok(Some("ada".to_owned())),
+            3 => Err(StoreDown),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A shared handle, so the test can read the counter after erasing the loader.
+struct Handle(Arc<Counting>);
+
+impl Loader for Handle {
+    type User = String;
+    type Error = StoreDown;
+
+    fn load(
+        &self,
+        token: &Token,
+    ) -> impl Future<Output = Result<Option<String>, StoreDown>> + Send {
+        self.0.load(token)
+    }
+}
+
+fn counting() -> (Arc<Counting>, DynLoader<String>) {
+    let counting = Arc::new(Counting::default());
+    let loader = DynLoader::new(Handle(Arc::clone(&counting)));
+    (counting, loader)
+}
+
+#[test]
+fn ok_some_is_passed_through_and_the_loader_runs_once() {
+    let (counting, loader) = counting();
+    let user = block_on(loader.load(Token::from_bytes([1; 32]))).unwrap();
+    assert_eq!(user.as_deref(), Some("ada"));
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn ok_none_is_passed_through() {
+    let (counting, loader) = counting();
+    assert!(
+        block_on(loader.load(Token::from_bytes([2; 32])))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn err_is_erased_with_its_message_and_source_type() {
+    let (counting, loader) = counting();
+    let err = block_on(loader.load(Token::from_bytes([3; 32]))).unwrap_err();
+    assert_eq!(err.to_string(), "store down");
+    assert!(err.downcast_ref::<StoreDown>().is_some());
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn nothing_runs_until_polled_and_each_load_is_one_call() {
+    let (counting, loader) = counting();
+    let pending: LoadFuture<String> = loader.load(Token::from_bytes([1; 32]));
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 0, "lazy");
+    let clone = loader.clone();
+    let _ = block_on(pending);
+    let _ = block_on(clone.load(Token::from_bytes([2; 32])));
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn the_future_outlives_the_loader_handle_and_the_token() {
+    let (counting, loader) = counting();
+    let future = {
+        let token = Token::from_bytes([1; 32]);
+        loader.load(token)
+    };
+    drop(loader);
+    fn assert_static_send<T: Send + 'static>(_: &T) {}
+    assert_static_send(&future);
+    assert_eq!(block_on(future).unwrap().as_deref(), Some("ada"));
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn clones_are_the_same_loader_and_others_are_not() {
+    let (_, a) = counting();
+    let (_, b) = counting();
+    assert!(a.same_loader(&a.clone()));
+    assert!(!a.same_loader(&b));
+}
+
+#[test]
+fn functions_and_closures_erase_too() {
+    async fn by_fn(token: &Token<16>) -> Result<Option<usize>, Infallible> {
+        Ok(Some(token.as_bytes().len()))
+    }
+    let loader: DynLoader<usize, 16> = DynLoader::new(by_fn);
+    assert_eq!(
+        block_on(loader.load(Token::from_bytes([0; 16]))).unwrap(),
+        Some(16)
+    );
+    let closure = |t: &Token| {
+        let first = t.as_bytes()[0];
+        async move { Ok::<_, Infallible>(Some(first)) }
+    };
+    let loader: DynLoader<u8> = DynLoader::new(closure);
+    assert_eq!(
+        block_on(loader.load(Token::from_bytes([9; 32]))).unwrap(),
+        Some(9)
+    );
+}
+
+#[test]
+fn debug_names_nothing_of_the_loader() {
+    let (_, loader) = counting();
+    assert_eq!(format!("{loader:?}"), "DynLoader { .. }");
+}
