@@ -1,42 +1,13 @@
-//! The loader behind a trait object, and the per-request cache of its answer.
+//! The per-request cache of the loader's call.
 
 use core::future::Future;
-use core::pin::Pin;
-use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpMessage as _, HttpRequest};
 use futures_util::future::{FutureExt as _, Shared};
-use session_cookie::{CookieProxy, Loader, Token};
+use session_cookie::{CookieProxy, DynLoader, LoadFuture};
 
-use crate::rejection::{LoadError, SessionRejection};
-
-/// What the loader answers, with its error shared.
-pub(crate) type Outcome<U> = Result<Option<U>, LoadError>;
-
-/// The loader's future, boxed so that [`Sessions`](crate::Sessions) is named by the user
-/// type alone (an `async fn` loader has a type no one can write). It owns the token and a
-/// handle to the loader, so it borrows nothing from the request.
-pub(crate) type LoadFuture<U> = Pin<Box<dyn Future<Output = Outcome<U>> + Send>>;
-
-/// [`Loader`] with its future boxed (once) and its error shared.
-pub(crate) trait ErasedLoader<U, const N: usize>: Send + Sync {
-    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<U>;
-}
-
-impl<L, const N: usize> ErasedLoader<L::User, N> for L
-where
-    L: Loader<N> + Send + Sync + 'static,
-    L::User: 'static,
-{
-    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<L::User> {
-        Box::pin(async move {
-            Loader::load(&*self, &token)
-                .await
-                .map_err(|e| Arc::new(e) as LoadError)
-        })
-    }
-}
+use crate::rejection::SessionRejection;
 
 /// One loader call, awaited by every extractor of the request that asks.
 ///
@@ -50,7 +21,7 @@ type SharedLoad<U> = Shared<LoadFuture<U>>;
 /// `owner` is the loader that answers: two `Sessions` with the same user type (two cookies)
 /// must not read each other's entry.
 struct Loaded<U, const N: usize> {
-    owner: Arc<dyn ErasedLoader<U, N>>,
+    owner: DynLoader<U, N>,
     load: SharedLoad<U>,
 }
 
@@ -62,7 +33,7 @@ struct Loaded<U, const N: usize> {
 /// borrows nothing.
 pub(crate) fn user<U, const N: usize>(
     proxy: &CookieProxy<N>,
-    loader: &Arc<dyn ErasedLoader<U, N>>,
+    loader: &DynLoader<U, N>,
     req: &HttpRequest,
 ) -> impl Future<Output = Result<Option<U>, SessionRejection>> + 'static
 where
@@ -79,7 +50,7 @@ where
 
 fn call<U, const N: usize>(
     proxy: &CookieProxy<N>,
-    loader: &Arc<dyn ErasedLoader<U, N>>,
+    loader: &DynLoader<U, N>,
     req: &HttpRequest,
 ) -> Option<SharedLoad<U>>
 where
@@ -88,25 +59,17 @@ where
     let cached = req
         .extensions()
         .get::<Loaded<U, N>>()
-        .filter(|hit| same(&hit.owner, loader))
+        .filter(|hit| hit.owner.same_loader(loader))
         .map(|hit| hit.load.clone());
     if cached.is_some() {
         return cached;
     }
     let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
     let token = proxy.load_from_values(values)?;
-    let load = Arc::clone(loader).load_owned(token).shared();
+    let load = loader.load(token).shared();
     req.extensions_mut().insert(Loaded {
-        owner: Arc::clone(loader),
+        owner: loader.clone(),
         load: load.clone(),
     });
     Some(load)
-}
-
-fn same<U, const N: usize>(
-    a: &Arc<dyn ErasedLoader<U, N>>,
-    b: &Arc<dyn ErasedLoader<U, N>>,
-) -> bool {
-    // Addresses only: vtable pointers of the same type may differ between codegen units.
-    core::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
 }

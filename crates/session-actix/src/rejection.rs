@@ -1,13 +1,10 @@
 use core::fmt;
 use std::error::Error as StdError;
-use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-
-/// The loader's error, shared between the cache and every rejection that reports it.
-pub(crate) type LoadError = Arc<dyn StdError + Send + Sync + 'static>;
+use session_cookie::LoadError;
 
 /// Why a session extractor rejected the request.
 ///

@@ -9,48 +9,66 @@ use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, Responder, ResponseError};
-use session_cookie::{CookieProxy, NO_STORE, SetCookie, Token};
+use session_cookie::{CookieProxy, NO_STORE, ResponseHeaders, SetCookie, Token};
 
 use crate::rejection::static_text;
 
-/// The `SetCookie` as an actix (`http` 0.2) header value, marked sensitive.
-fn header_value(set_cookie: SetCookie) -> HeaderValue {
-    // Visible ASCII and spaces by construction (validated template, base64url token), so the
-    // conversion cannot fail; an empty value, which clients ignore, stands in for the
-    // impossible case rather than a panic.
-    let mut value = HeaderValue::try_from(set_cookie.into_string())
-        .unwrap_or_else(|_| HeaderValue::from_static(""));
-    value.set_sensitive(true);
-    value
+/// actix's (`http` 0.2) header map, for [`CookieProxy::apply`], which holds the rules:
+/// the primitives only.
+struct Headers<'a>(&'a mut HeaderMap);
+
+impl ResponseHeaders for Headers<'_> {
+    type Value = HeaderValue;
+
+    fn value_bytes(value: &HeaderValue) -> &[u8] {
+        value.as_bytes()
+    }
+
+    fn set_cookies(&self) -> impl Iterator<Item = &HeaderValue> {
+        self.0.get_all(header::SET_COOKIE)
+    }
+
+    fn remove_set_cookies(&mut self) -> impl Iterator<Item = HeaderValue> {
+        self.0.remove(header::SET_COOKIE)
+    }
+
+    fn append_set_cookie(&mut self, value: HeaderValue) {
+        self.0.append(header::SET_COOKIE, value);
+    }
+
+    fn sensitive_value(set_cookie: SetCookie) -> HeaderValue {
+        // Visible ASCII and spaces by construction (validated template, base64url token), so
+        // the conversion cannot fail; an empty value, which clients ignore, stands in for the
+        // impossible case rather than a panic.
+        let mut value = HeaderValue::try_from(set_cookie.into_string())
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
+    }
+
+    fn has_cache_control(&self) -> bool {
+        self.0.contains_key(header::CACHE_CONTROL)
+    }
+
+    fn insert_cache_control(&mut self, value: &'static str) {
+        self.0
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
 }
 
-/// session-cookie's three rules for adapters (see `SetCookie`), on actix's header map:
-/// drop earlier `Set-Cookie`s for the session name (keep the others, in order), append the
-/// new one marked sensitive, and add `Cache-Control: no-store` unless there is one.
-fn put<const N: usize>(proxy: &CookieProxy<N>, headers: &mut HeaderMap, set_cookie: SetCookie) {
-    let has_own = headers
-        .get_all(header::SET_COOKIE)
-        .any(|v| proxy.is_own_set_cookie(v.as_bytes()));
-    if has_own {
-        // actix's map has no `retain`: take them all out, put the others back.
-        let kept: Vec<HeaderValue> = headers
-            .remove(header::SET_COOKIE)
-            .filter(|v| !proxy.is_own_set_cookie(v.as_bytes()))
-            .collect();
-        for value in kept {
-            headers.append(header::SET_COOKIE, value);
-        }
-    }
-    headers.append(header::SET_COOKIE, header_value(set_cookie));
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
-    }
+/// session-cookie's rule ([`CookieProxy::apply`]) on a finished response.
+fn put<const N: usize, B>(
+    proxy: &CookieProxy<N>,
+    res: &mut HttpResponse<B>,
+    set_cookie: SetCookie,
+) {
+    proxy.apply(&mut Headers(res.headers_mut()), set_cookie);
 }
 
 /// On a builder: append only (it cannot be read, and its `extensions` panic once it is
 /// spent, so nothing is remembered across calls).
 fn append(builder: &mut HttpResponseBuilder, set_cookie: SetCookie) {
-    builder.append_header((header::SET_COOKIE, header_value(set_cookie)));
+    builder.append_header((header::SET_COOKIE, Headers::sensitive_value(set_cookie)));
     builder.append_header((header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE)));
 }
 
@@ -101,12 +119,13 @@ fn respond(apply: impl FnOnce(&mut HttpResponse)) -> HttpResponse {
 #[must_use = "a session starts only when this is applied to the response"]
 pub struct StartSession<const N: usize = 32> {
     proxy: Arc<CookieProxy<N>>,
-    token: Token<N>,
+    set_cookie: SetCookie,
 }
 
 impl<const N: usize> StartSession<N> {
-    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, token: Token<N>) -> Self {
-        Self { proxy, token }
+    /// `set_cookie` is the new token's, from [`CookieProxy::start_value`].
+    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, set_cookie: SetCookie) -> Self {
+        Self { proxy, set_cookie }
     }
 
     /// Sets the cookie on `res`, replacing an earlier `Set-Cookie` for the session name.
@@ -129,12 +148,7 @@ impl<const N: usize> StartSession<N> {
     /// # let _ = login;
     /// ```
     pub fn apply_to<B>(&self, res: &mut HttpResponse<B>) {
-        // The token is already issued: its Set-Cookie is the refresh form of it.
-        put(
-            &self.proxy,
-            res.headers_mut(),
-            self.proxy.refresh_value(&self.token),
-        );
+        put(&self.proxy, res, self.set_cookie.clone());
     }
 }
 
@@ -198,11 +212,7 @@ impl<const N: usize> RefreshSession<N> {
     /// # let _ = page;
     /// ```
     pub fn apply_to<B>(&self, res: &mut HttpResponse<B>) {
-        put(
-            &self.proxy,
-            res.headers_mut(),
-            self.proxy.refresh_value(&self.token),
-        );
+        put(&self.proxy, res, self.proxy.refresh_value(&self.token));
     }
 }
 
@@ -271,7 +281,7 @@ impl<const N: usize> EndSession<N> {
     /// # let _ = logout;
     /// ```
     pub fn apply_to<B>(&self, res: &mut HttpResponse<B>) {
-        put(&self.proxy, res.headers_mut(), self.proxy.end_value());
+        put(&self.proxy, res, self.proxy.end_value());
     }
 }
 
@@ -365,7 +375,7 @@ pub trait SessionResponseExt {
 
 impl SessionResponseExt for HttpResponseBuilder {
     fn start_session<const N: usize>(&mut self, start: &StartSession<N>) -> &mut Self {
-        append(self, start.proxy.refresh_value(&start.token));
+        append(self, start.set_cookie.clone());
         self
     }
 

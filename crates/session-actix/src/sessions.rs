@@ -6,9 +6,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
-use session_cookie::{CookieProxy, Loader, Token};
+use session_cookie::{CookieProxy, DynLoader, Loader, Token};
 
-use crate::load::{self, ErasedLoader};
+use crate::load;
 use crate::{
     EndSession, RefreshSession, RequireUser, SessionRejection, StartSession, StartSessionError,
 };
@@ -50,7 +50,7 @@ use crate::{
 /// ```
 pub struct Sessions<U, const N: usize = 32> {
     proxy: Arc<CookieProxy<N>>,
-    loader: Arc<dyn ErasedLoader<U, N>>,
+    loader: DynLoader<U, N>,
 }
 
 impl<U, const N: usize> Sessions<U, N>
@@ -77,7 +77,7 @@ where
     {
         Self {
             proxy: Arc::new(proxy),
-            loader: Arc::new(loader),
+            loader: DynLoader::new(loader),
         }
     }
 
@@ -249,9 +249,11 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = login;
     /// ```
     pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
-        let token = Token::<N>::generate().map_err(session_cookie::Error::from)?;
-        let start = StartSession::new(Arc::clone(&self.proxy), token.clone());
-        Ok((token, start))
+        let (token, set_cookie) = self.proxy.start_value()?;
+        Ok((
+            token,
+            StartSession::new(Arc::clone(&self.proxy), set_cookie),
+        ))
     }
 
     /// The helper that re-issues `token` with a fresh expiry (sliding sessions, with a
@@ -313,7 +315,7 @@ impl<U, const N: usize> Clone for Sessions<U, N> {
     fn clone(&self) -> Self {
         Self {
             proxy: Arc::clone(&self.proxy),
-            loader: Arc::clone(&self.loader),
+            loader: self.loader.clone(),
         }
     }
 }

@@ -1,12 +1,9 @@
 use core::fmt;
 use std::error::Error as StdError;
-use std::sync::Arc;
 
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-
-/// The loader's error, shared between the cache and every rejection that reports it.
-pub(crate) type LoadError = Arc<dyn StdError + Send + Sync + 'static>;
+use session_cookie::LoadError;
 
 /// Why a session extractor rejected the request.
 ///

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use http::StatusCode;
-use session_cookie::{CookieProxy, Token};
+use session_cookie::{CookieProxy, SetCookie, Token};
 
 /// Response part: sets the cookie of a new session. Made by
 /// [`Sessions::start`](crate::Sessions::start), which returns the token first so you can
@@ -43,12 +43,13 @@ use session_cookie::{CookieProxy, Token};
 #[must_use = "a session starts only when this is returned in the response"]
 pub struct StartSession<const N: usize = 32> {
     proxy: Arc<CookieProxy<N>>,
-    token: Token<N>,
+    set_cookie: SetCookie,
 }
 
 impl<const N: usize> StartSession<N> {
-    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, token: Token<N>) -> Self {
-        Self { proxy, token }
+    /// `set_cookie` is the new token's, from [`CookieProxy::start_value`].
+    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, set_cookie: SetCookie) -> Self {
+        Self { proxy, set_cookie }
     }
 }
 
@@ -56,8 +57,7 @@ impl<const N: usize> IntoResponseParts for StartSession<N> {
     type Error = Infallible;
 
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
-        // The token is already issued: its Set-Cookie is the refresh form of it.
-        self.proxy.refresh(res.headers_mut(), &self.token);
+        self.proxy.apply(res.headers_mut(), self.set_cookie);
         Ok(res)
     }
 }

@@ -3,9 +3,9 @@ use std::sync::Arc;
 
 use http::HeaderMap;
 use http::request::Parts;
-use session_cookie::{CookieProxy, Loader, Token};
+use session_cookie::{CookieProxy, DynLoader, Loader, Token};
 
-use crate::load::{self, ErasedLoader};
+use crate::load;
 use crate::{
     EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession, StartSessionError,
 };
@@ -52,7 +52,7 @@ use crate::{
 /// ```
 pub struct Sessions<U, const N: usize = 32> {
     proxy: Arc<CookieProxy<N>>,
-    loader: Arc<dyn ErasedLoader<U, N>>,
+    loader: DynLoader<U, N>,
 }
 
 impl<U, const N: usize> Sessions<U, N>
@@ -79,7 +79,7 @@ where
     {
         Self {
             proxy: Arc::new(proxy),
-            loader: Arc::new(loader),
+            loader: DynLoader::new(loader),
         }
     }
 
@@ -200,9 +200,11 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = login;
     /// ```
     pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
-        let token = Token::<N>::generate().map_err(session_cookie::Error::from)?;
-        let start = StartSession::new(Arc::clone(&self.proxy), token.clone());
-        Ok((token, start))
+        let (token, set_cookie) = self.proxy.start_value()?;
+        Ok((
+            token,
+            StartSession::new(Arc::clone(&self.proxy), set_cookie),
+        ))
     }
 
     /// The response part that re-issues `token` with a fresh expiry (sliding sessions, with
@@ -258,7 +260,7 @@ impl<U, const N: usize> Clone for Sessions<U, N> {
     fn clone(&self) -> Self {
         Self {
             proxy: Arc::clone(&self.proxy),
-            loader: Arc::clone(&self.loader),
+            loader: self.loader.clone(),
         }
     }
 }
