@@ -1,0 +1,201 @@
+//! The example sites in headless Chromium: the whole login flow under a real browser's
+//! cookie rules, checked through the browser's own cookie store.
+//!
+//! Ignored by default: they need Chromium, chromedriver and the built sites. `cargo xtask
+//! e2e` builds the sites, sets `SESSIONKIT_EXAMPLE_AXUM` / `SESSIONKIT_EXAMPLE_ACTIX` and
+//! runs them with `--ignored`. Test names start with the site, so a filter picks a site.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use example_browser::{Browser, Cookie, Result, Setup, Site};
+
+/// Which session cookie the site sets, chosen by the address it binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Bound to `127.0.0.1`: the library's development opt-in (`id`, no Secure).
+    DevOptIn,
+    /// Bound to `[::ffff:127.0.0.1]`: still only loopback, but not `is_loopback()` for the
+    /// site, so it keeps the library's defaults (`__Host-id`, Secure) while the browser talks
+    /// plain http://127.0.0.1.
+    SecureDefaults,
+}
+
+impl Mode {
+    fn bind(self) -> SocketAddr {
+        match self {
+            Self::DevOptIn => SocketAddr::from(([127, 0, 0, 1], 0)),
+            Self::SecureDefaults => SocketAddr::from((Ipv4Addr::LOCALHOST.to_ipv6_mapped(), 0)),
+        }
+    }
+
+    fn cookie_name(self) -> &'static str {
+        match self {
+            Self::DevOptIn => "id",
+            Self::SecureDefaults => "__Host-id",
+        }
+    }
+
+    fn secure(self) -> bool {
+        self == Self::SecureDefaults
+    }
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn axum_site_in_chromium() -> Result {
+    whole_flow("axum", "SESSIONKIT_EXAMPLE_AXUM", Mode::DevOptIn)
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn axum_secure_defaults_in_chromium() -> Result {
+    whole_flow("axum", "SESSIONKIT_EXAMPLE_AXUM", Mode::SecureDefaults)
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn actix_site_in_chromium() -> Result {
+    whole_flow("actix", "SESSIONKIT_EXAMPLE_ACTIX", Mode::DevOptIn)
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn actix_secure_defaults_in_chromium() -> Result {
+    whole_flow("actix", "SESSIONKIT_EXAMPLE_ACTIX", Mode::SecureDefaults)
+}
+
+const LOGIN_FORM: &str = r#"form[action="/login"]"#;
+const LOGOUT_BUTTON: &str = r#"form[action="/logout"] button[type="submit"]"#;
+
+/// Fills the login form on the current page and submits it with a click.
+fn sign_in(browser: &Browser, username: &str, password: &str) -> Result {
+    browser.send_keys(&browser.find(r#"input[name="username"]"#)?, username)?;
+    browser.send_keys(&browser.find(r#"input[name="password"]"#)?, password)?;
+    browser.click(&browser.find(&format!("{LOGIN_FORM} button[type=\"submit\"]"))?)
+}
+
+fn at(browser: &Browser, url: &str, selector: &str) -> Result<bool> {
+    Ok(browser.url()? == url && browser.find(selector).is_ok())
+}
+
+/// The only cookie in the browser's store, which must be the session cookie.
+fn session_cookie(browser: &Browser, mode: Mode) -> Result<Cookie> {
+    let mut cookies = browser.cookies()?;
+    assert_eq!(cookies.len(), 1, "exactly the session cookie: {cookies:?}");
+    let cookie = cookies.remove(0);
+    assert_eq!(cookie.name, mode.cookie_name(), "{cookie:?}");
+    Ok(cookie)
+}
+
+fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
+    let Some(setup) = Setup::from_env(site_var)? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let label = match mode {
+        Mode::DevOptIn => site_label.to_owned(),
+        Mode::SecureDefaults => format!("{site_label}-secure-defaults"),
+    };
+    let site = Site::start(&setup.site, mode.bind())?;
+    let dev_notice = site
+        .startup_lines()
+        .iter()
+        .any(|l| l.contains("bound to loopback"));
+    assert_eq!(
+        dev_notice,
+        mode == Mode::DevOptIn,
+        "{label}: the site bound to {} should {}use the development opt-in; startup: {:?}",
+        mode.bind(),
+        if mode == Mode::DevOptIn { "" } else { "not " },
+        site.startup_lines()
+    );
+    let site_up = started.elapsed();
+    let browser = Browser::start(&setup.chromium, &setup.chromedriver)?;
+    let browser_up = started.elapsed() - site_up;
+    let (home, me, login) = (site.url("/"), site.url("/me"), site.url("/login"));
+
+    // Open `/`: the login form, no cookie.
+    browser.goto(&home)?;
+    assert_eq!(browser.status()?, Some(200), "{label}: GET /");
+    browser.find(LOGIN_FORM)?;
+    assert_eq!(browser.cookies()?, [], "{label}: cookies before login");
+
+    // Wrong credentials: the error on the form, 401, and no session cookie.
+    sign_in(&browser, "demo", "wrong")?;
+    browser.wait_until("the login error", |b| at(b, &login, r#"p[role="alert"]"#))?;
+    assert_eq!(browser.status()?, Some(401), "{label}: bad login");
+    let alert = browser.text(&browser.find(r#"p[role="alert"]"#)?)?;
+    assert_eq!(alert, "Wrong username or password.", "{label}");
+    browser.find(LOGIN_FORM)?;
+    assert_eq!(browser.cookies()?, [], "{label}: cookies after a bad login");
+
+    // demo / demo: redirected to /me, which shows the name.
+    sign_in(&browser, "demo", "demo")?;
+    browser.wait_until("/me after login", |b| at(b, &me, "strong"))?;
+    assert_eq!(browser.status()?, Some(200), "{label}: /me after login");
+    assert_eq!(browser.text(&browser.find("strong")?)?, "demo", "{label}");
+    let shot = setup.artifacts.join(format!("{label}-signed-in.png"));
+    std::fs::create_dir_all(&setup.artifacts)?;
+    std::fs::write(&shot, browser.screenshot_png()?)?;
+    eprintln!("{label}: screenshot {}", shot.display());
+
+    // The browser's own store: HttpOnly, SameSite=Lax, Path=/, host-only, a session cookie.
+    let first = session_cookie(&browser, mode)?;
+    assert!(first.http_only, "{label}: {first:?}");
+    assert_eq!(
+        first.same_site.as_deref(),
+        Some("Lax"),
+        "{label}: {first:?}"
+    );
+    assert_eq!(first.path, "/", "{label}: {first:?}");
+    assert_eq!(first.domain, "127.0.0.1", "{label}: host-only: {first:?}");
+    assert_eq!(first.secure, mode.secure(), "{label}: {first:?}");
+    assert_eq!(first.expiry, None, "{label}: a session cookie: {first:?}");
+    assert_eq!(first.value.len(), 43, "{label}: a 32-byte token: {first:?}");
+    // HttpOnly: invisible to the page's scripts.
+    let script_view = browser.execute("return document.cookie;")?;
+    let script_view = script_view.as_str().unwrap_or_default();
+    assert!(
+        !script_view.contains(&first.value) && !script_view.contains(&format!("{}=", first.name)),
+        "{label}: document.cookie shows the session cookie: {script_view:?}"
+    );
+
+    // Reload /me: the cookie is kept and sent, the page still shows the name.
+    browser.refresh()?;
+    assert_eq!(browser.status()?, Some(200), "{label}: /me reloaded");
+    assert_eq!(browser.text(&browser.find("strong")?)?, "demo", "{label}");
+    assert_eq!(
+        session_cookie(&browser, mode)?,
+        first,
+        "{label}: after reload"
+    );
+
+    // The home page knows the user too.
+    browser.goto(&home)?;
+    assert_eq!(browser.text(&browser.find("strong")?)?, "demo", "{label}");
+
+    // Log out: back on `/` with the login form; the browser dropped the cookie.
+    browser.click(&browser.find(LOGOUT_BUTTON)?)?;
+    browser.wait_until("the login form after logout", |b| at(b, &home, LOGIN_FORM))?;
+    assert_eq!(browser.status()?, Some(200), "{label}: / after logout");
+    assert_eq!(browser.cookies()?, [], "{label}: cookies after logout");
+    browser.goto(&me)?;
+    assert_eq!(browser.status()?, Some(401), "{label}: /me after logout");
+
+    // Log in again: a new token.
+    browser.goto(&home)?;
+    sign_in(&browser, "demo", "demo")?;
+    browser.wait_until("/me after the second login", |b| at(b, &me, "strong"))?;
+    let second = session_cookie(&browser, mode)?;
+    assert_ne!(second.value, first.value, "{label}: a new token on login");
+    assert!(second.http_only, "{label}: {second:?}");
+
+    eprintln!(
+        "{label}: whole flow in Chromium passed in {:.1}s (site up in {:.1}s, browser in {:.1}s)",
+        started.elapsed().as_secs_f64(),
+        site_up.as_secs_f64(),
+        browser_up.as_secs_f64(),
+    );
+    Ok(())
+}
