@@ -261,9 +261,17 @@ pub async fn the_whole_flow(site: &Site) {
     assert!(res.status().is_client_error(), "{}", res.status());
     assert!(res.headers().get(SET_COOKIE).is_none());
 
-    // The form's routes take POST only.
-    let res = get(&client, site, "/login").await;
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // The form's routes take POST only; the pages answer HEAD as they answer GET.
+    for path in ["/login", "/logout"] {
+        let res = get(&client, site, path).await;
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "GET {path}");
+    }
+    let res = send(client.head(site.url("/"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = send(client.head(site.url("/me"))).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = send(client.get(site.url("/nowhere"))).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // Good credentials: 303 to /me with exactly one session cookie, not cacheable.
     let res = post_form(&client, site, "/login", form("demo", "demo")).await;

@@ -1,0 +1,156 @@
+//! `cargo run -p example-actix`: a small real site on sessionkit + actix-web + SQLite; the
+//! same site as `example-axum`, with actix-web glue.
+//!
+//! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
+//! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
+//! `token.hash()`; only the random token travels in the cookie.
+
+use std::error::Error as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError as _, web};
+use example_common::{Args, ArgsError, Store, StoreError, page_anonymous, page_me, page_signed_in};
+use session_actix::{MaybeUser, SessionResponseExt as _, SessionToken, Sessions, User};
+
+/// The account type the store loads for a session.
+type Account = example_common::User;
+
+fn main() -> ExitCode {
+    let default_addr = SocketAddr::from(([127, 0, 0, 1], 3001));
+    let args = match example_common::parse_args(std::env::args_os().skip(1), default_addr) {
+        Ok(args) => args,
+        Err(ArgsError::Help) => {
+            println!("{}", ArgsError::Help);
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("example-actix: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    // What `#[actix_web::main]` expands to, without the `macros` feature.
+    match actix_web::rt::System::new().block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("example-actix: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&args.db, args.session)?;
+    let proxy = example_common::cookie_proxy("example-actix", args.addr);
+    let sessions = Sessions::<Account>::new(proxy, store.clone());
+    let store = web::Data::new(store);
+    let server = HttpServer::new(move || {
+        App::new()
+            // The `Sessions` itself, not `web::Data`: the extractors look for this type.
+            .app_data(sessions.clone())
+            .app_data(store.clone())
+            // Resources, not `App::route`: another method on a known path is then a 405,
+            // not a 404. HEAD as well as GET, as axum's `get` does.
+            .service(web::resource("/").get(index).head(index))
+            .service(web::resource("/login").post(login))
+            .service(web::resource("/me").get(me).head(me))
+            .service(web::resource("/logout").post(logout))
+    })
+    .bind(args.addr)?;
+    let addr = server.addrs().first().copied().unwrap_or(args.addr);
+    println!("example-actix: database {}", args.db.display());
+    println!("example-actix: sign in as demo / demo");
+    println!("example-actix: listening on http://{addr}");
+    server.run().await?;
+    Ok(())
+}
+
+async fn index(MaybeUser(user): MaybeUser<Account>) -> HttpResponse {
+    html(
+        StatusCode::OK,
+        match user {
+            Some(user) => page_signed_in(&user.name),
+            None => page_anonymous(None),
+        },
+    )
+}
+
+async fn me(User(user): User<Account>) -> HttpResponse {
+    html(StatusCode::OK, page_me(&user.name))
+}
+
+/// The login form's fields.
+#[derive(serde::Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    store: web::Data<Store>,
+    sessions: Sessions<Account>,
+    old: Option<SessionToken<Account>>,
+    web::Form(form): web::Form<Credentials>,
+) -> HttpResponse {
+    let account = match store.verify_password(&form.username, &form.password).await {
+        Ok(Some(account)) => account,
+        Ok(None) => {
+            let page = page_anonymous(Some("Wrong username or password."));
+            return html(StatusCode::UNAUTHORIZED, page);
+        }
+        Err(err) => return server_error("verify_password", &err),
+    };
+    // Session fixation defence: forget whatever session the request carried, then issue a
+    // brand-new token.
+    if let Some(old) = old {
+        if let Err(err) = store.delete_session(old.token()) {
+            return server_error("delete_session", &err);
+        }
+    }
+    let (token, start) = match sessions.start() {
+        Ok(started) => started,
+        Err(err) => return err.error_response(),
+    };
+    if let Err(err) = store.create_session(&token, account.id) {
+        return server_error("create_session", &err);
+    }
+    see_other("/me").start_session(&start).finish()
+}
+
+async fn logout(
+    store: web::Data<Store>,
+    sessions: Sessions<Account>,
+    token: Option<SessionToken<Account>>,
+) -> HttpResponse {
+    if let Some(token) = token {
+        if let Err(err) = store.delete_session(token.token()) {
+            return server_error("delete_session", &err);
+        }
+    }
+    see_other("/").end_session(&sessions.end()).finish()
+}
+
+fn html(status: StatusCode, page: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(page)
+}
+
+/// A `303 See Other` to `location`; one session helper may follow (see `SessionResponseExt`).
+fn see_other(location: &'static str) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::SeeOther();
+    builder.insert_header((header::LOCATION, location));
+    builder
+}
+
+/// Logs the store error with its cause (neither contains a token: the store only sees hashes)
+/// and answers a bare 500.
+fn server_error(what: &str, err: &StoreError) -> HttpResponse {
+    match err.source() {
+        Some(cause) => eprintln!("example-actix: {what} failed: {err}: {cause}"),
+        None => eprintln!("example-actix: {what} failed: {err}"),
+    }
+    HttpResponse::InternalServerError().finish()
+}

@@ -1,0 +1,20 @@
+//! End to end: the real `example-actix` binary on an ephemeral loopback port, through the flow
+//! both example sites share (`example_common::e2e`).
+
+use example_common::e2e::{self, Site};
+
+fn site() -> Site {
+    Site::start(env!("CARGO_BIN_EXE_example-actix"), "example-actix")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow() {
+    let site = site();
+    e2e::the_whole_flow(&site).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_cookies_are_401_never_500() {
+    let site = site();
+    e2e::malformed_cookies_are_401_never_500(&site).await;
+}
