@@ -25,7 +25,7 @@ usage: cargo xtask <task> [options]
 
 tasks:
   ci                 every CI check, in order, stopping at the first failure:
-                     fmt, lint, test, test-no-std, no-std, doc, deny, examples
+                     fmt, lint, test, test-no-std, no-std, doc, deny, examples, e2e
   fmt                cargo fmt --all --check
   lint               clippy on the workspace, all targets and features, -D warnings
   test               workspace tests (nextest when installed) and doc tests
@@ -35,6 +35,8 @@ tasks:
   deny               cargo deny check bans licenses sources (offline-capable checks)
   advisories         cargo deny check advisories (needs network; not part of ci)
   examples           run the examples end to end
+  e2e                the example sites in headless Chromium (needs chromium and
+                     chromedriver; skipped with a notice without them, unless CI=true)
   fuzz [--seconds N] run every cargo-fuzz target for N seconds each (default 60; nightly)
   bench [--quick]    run the criterion benchmarks (--quick: short warm-up and measurement)
 ";
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         "deny" => deny(),
         "advisories" => advisories(),
         "examples" => examples(),
+        "e2e" => e2e(),
         "fuzz" => parse_seconds(rest).and_then(fuzz),
         "bench" => bench(rest.iter().any(|a| a == "--quick")),
         "help" | "--help" | "-h" => {
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
 
 fn ci() -> Result {
     let started = Instant::now();
-    let steps: [Step; 8] = [
+    let steps: [Step; 9] = [
         ("fmt", fmt),
         ("lint", lint),
         ("test", test),
@@ -87,6 +90,7 @@ fn ci() -> Result {
         ("doc", doc),
         ("deny", deny),
         ("examples", examples),
+        ("e2e", e2e),
     ];
     for (name, step) in steps {
         let t = Instant::now();
@@ -243,6 +247,88 @@ fn examples() -> Result {
         return Err("example-token did not report a successful round trip".into());
     }
     Ok(())
+}
+
+/// Chromium and chromedriver where Debian's `chromium` and `chromium-driver` packages put
+/// them (`.ci/run` installs them on a fresh CI machine).
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The sites `e2e` drives: package, test-name filter, variable naming the binary. A site
+/// whose package is not in the workspace is left out.
+const E2E_SITES: [(&str, &str, &str); 2] = [
+    ("example-axum", "axum_", "SESSIONKIT_EXAMPLE_AXUM"),
+    ("example-actix", "actix_", "SESSIONKIT_EXAMPLE_ACTIX"),
+];
+
+/// Builds the example sites and drives each in headless Chromium (`examples/browser`, whose
+/// tests are `#[ignore]`d so that `test` does not run them). Without Chromium or
+/// chromedriver: a notice, or a failure under `CI=true`.
+fn e2e() -> Result {
+    let started = Instant::now();
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|path| !Path::new(path).is_file())
+        .collect();
+    if !missing.is_empty() {
+        let what = format!(
+            "{} not found (Debian packages chromium, chromium-driver)",
+            missing.join(" and ")
+        );
+        if env::var("CI").is_ok_and(|v| v == "true") {
+            return Err(format!("the browser test cannot run under CI: {what}").into());
+        }
+        eprintln!("note: e2e SKIPPED: {what}");
+        return Ok(());
+    }
+    let metadata = cargo_output(&["metadata", "--no-deps", "--format-version", "1", "--locked"])?;
+    let sites: Vec<_> = E2E_SITES
+        .into_iter()
+        .filter(|(package, ..)| metadata.contains(&format!("\"name\":\"{package}\"")))
+        .collect();
+    let mut build = vec!["build", "--locked"];
+    for (package, ..) in &sites {
+        build.extend(["-p", package]);
+    }
+    cargo(build)?;
+    let target = json_string(&metadata, "target_directory")
+        .map_or_else(|| project_root().join("target"), PathBuf::from);
+    let artifacts = target.join("e2e-artifacts");
+    let mut test = Command::new(cargo_bin());
+    test.args([
+        "test",
+        "--locked",
+        "-p",
+        "example-browser",
+        "--test",
+        "browser",
+    ])
+    .args(["--", "--ignored", "--nocapture"])
+    .env("SESSIONKIT_E2E_ARTIFACTS", &artifacts);
+    for (package, filter, var) in &sites {
+        let binary = target
+            .join("debug")
+            .join(format!("{package}{}", env::consts::EXE_SUFFIX));
+        test.arg(filter).env(var, binary);
+    }
+    run(&mut test)?;
+    let names: Vec<&str> = sites.iter().map(|(package, ..)| *package).collect();
+    eprintln!(
+        "e2e: {} in Chromium in {:.1}s; screenshots in {}",
+        names.join(", "),
+        started.elapsed().as_secs_f64(),
+        artifacts.display()
+    );
+    Ok(())
+}
+
+/// The value of `"key":"..."` in `cargo metadata`'s compact JSON; `None` if absent or
+/// escaped (no JSON parser: xtask has no dependencies).
+fn json_string<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let pattern = format!("\"{key}\":\"");
+    let rest = &json[json.find(&pattern)? + pattern.len()..];
+    let value = &rest[..rest.find('"')?];
+    (!value.contains('\\')).then_some(value)
 }
 
 fn fuzz(seconds: u64) -> Result {
@@ -406,6 +492,14 @@ mod tests {
                     digest v0.11.0|std_like,block-buffer\n";
         assert_eq!(std_features(tree), ["base64 v0.23.1"]);
         assert!(std_features("a v1|\nb v2|alloc").is_empty());
+    }
+
+    #[test]
+    fn json_string_reads_plain_values_only() {
+        let json = r#"{"packages":[],"target_directory":"/w/target","x":"a\"b"}"#;
+        assert_eq!(json_string(json, "target_directory"), Some("/w/target"));
+        assert_eq!(json_string(json, "x"), None);
+        assert_eq!(json_string(json, "missing"), None);
     }
 
     #[test]
