@@ -10,7 +10,7 @@ mod token;
 mod user;
 
 pub use crate::guard::{RequireUser, RequireUserMiddleware};
-pub use crate::rejection::{RejectionReason, SessionRejection};
+pub use crate::rejection::SessionRejection;
 pub use crate::response::{
     EndSession, RefreshSession, SessionResponseExt, StartSession, StartSessionError,
 };
@@ -19,4 +19,4 @@ pub use crate::token::SessionToken;
 pub use crate::user::{MaybeUser, User};
 
 // Re-exported so applications name the same versions this crate uses.
-pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, Token};
+pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, RejectionReason, Token};

@@ -4,86 +4,7 @@ use std::error::Error as StdError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use session_cookie::LoadError;
-
-/// Why a session extractor rejected the request.
-///
-/// # Examples
-///
-/// ```
-/// use session_actix::{RejectionReason, SessionRejection};
-///
-/// fn is_login_needed(rejection: &SessionRejection) -> bool {
-///     rejection.reason() == RejectionReason::NoSession
-/// }
-/// # let _ = is_login_needed;
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RejectionReason {
-    /// No valid session: no cookie, a malformed or ambiguous one, or a token the loader does
-    /// not know (unknown, expired, revoked). Answered with `401 Unauthorized`.
-    ///
-    /// The cases are deliberately not told apart, so a response never says whether a
-    /// forged token came close.
-    NoSession,
-    /// The loader (the application's store) failed. Answered with
-    /// `500 Internal Server Error`; the loader's error is the rejection's
-    /// [`source`](std::error::Error::source), for logging, and never goes into the body.
-    LoaderFailed,
-    /// No [`Sessions`](crate::Sessions) of the extractor's type is registered with
-    /// `App::app_data` (a bug in the application). Answered with
-    /// `500 Internal Server Error`; an error line naming the missing type is logged.
-    NotConfigured,
-}
-
-impl RejectionReason {
-    /// The status code the rejection answers with.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use actix_web::http::StatusCode;
-    /// use session_actix::RejectionReason;
-    ///
-    /// assert_eq!(RejectionReason::NoSession.status(), StatusCode::UNAUTHORIZED);
-    /// assert_eq!(RejectionReason::LoaderFailed.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    /// assert_eq!(RejectionReason::NotConfigured.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    /// ```
-    #[must_use]
-    pub const fn status(self) -> StatusCode {
-        match self {
-            Self::NoSession => StatusCode::UNAUTHORIZED,
-            Self::LoaderFailed | Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// A static description, which is also the response body: safe to log and to send.
-    ///
-    /// The two 500s share one text, so a client cannot tell a store failure from a
-    /// configuration bug.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use session_actix::RejectionReason;
-    ///
-    /// assert_eq!(RejectionReason::NoSession.as_str(), "no valid session");
-    /// ```
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::NoSession => "no valid session",
-            Self::LoaderFailed | Self::NotConfigured => "the session could not be loaded",
-        }
-    }
-}
-
-impl fmt::Display for RejectionReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use session_cookie::{LoadError, RejectionReason};
 
 /// The error of [`User`](crate::User), [`MaybeUser`](crate::MaybeUser),
 /// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard.
@@ -180,8 +101,9 @@ impl SessionRejection {
     /// # let _ = is_server_error;
     /// ```
     #[must_use]
-    pub const fn status(&self) -> StatusCode {
-        self.reason.status()
+    pub fn status(&self) -> StatusCode {
+        // 401 or 500: always valid, so the fallback is never taken.
+        StatusCode::from_u16(self.reason.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 

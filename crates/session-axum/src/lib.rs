@@ -16,11 +16,11 @@ mod user;
 struct WorkspaceReadme;
 
 pub use crate::guard::{RequireUser, RequireUserLayer};
-pub use crate::rejection::{RejectionReason, SessionRejection};
+pub use crate::rejection::SessionRejection;
 pub use crate::response::{EndSession, RefreshSession, StartSession, StartSessionError};
 pub use crate::sessions::Sessions;
 pub use crate::token::SessionToken;
 pub use crate::user::User;
 
 // Re-exported so applications name the same versions this crate uses.
-pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, Token};
+pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, RejectionReason, Token};

@@ -335,8 +335,8 @@ async fn rejection_accessors() {
     assert!(source.to_string().contains(STORE_SECRET));
 
     assert_eq!(
-        RejectionReason::NoSession.status(),
-        StatusCode::UNAUTHORIZED
+        RejectionReason::NoSession.status_code(),
+        StatusCode::UNAUTHORIZED.as_u16()
     );
 }
 

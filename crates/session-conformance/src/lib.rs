@@ -53,6 +53,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pinned_bodies_are_session_cookies_reasons() {
+        use session_cookie::RejectionReason;
+        assert_eq!(RejectionReason::NoSession.as_str(), NO_SESSION_BODY);
+        assert_eq!(RejectionReason::LoaderFailed.as_str(), LOADER_FAILED_BODY);
+        assert_eq!(RejectionReason::NotConfigured.as_str(), LOADER_FAILED_BODY);
+    }
+
+    #[test]
     fn default_proxy_is_the_host_cookie() {
         let _: CookieProxy = proxy();
         assert_eq!(proxy().name(), "__Host-id");

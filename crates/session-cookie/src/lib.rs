@@ -9,6 +9,7 @@ mod headers;
 mod load;
 mod loader;
 mod proxy;
+mod rejection;
 mod set_cookie;
 mod template;
 
@@ -18,6 +19,7 @@ pub use crate::error::{ConfigError, Error};
 pub use crate::load::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};
 pub use crate::loader::{Loader, LoaderFn};
 pub use crate::proxy::CookieProxy;
+pub use crate::rejection::RejectionReason;
 pub use crate::set_cookie::{NO_STORE, SetCookie};
 
 // Re-exported so users name the same versions this crate uses.

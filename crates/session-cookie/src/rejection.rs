@@ -1,0 +1,121 @@
+use core::fmt;
+
+/// Why an adapter's session extractor (or guard) rejected a request: the framework-neutral
+/// reason, its status code and its static text.
+///
+/// Each adapter wraps it in its own rejection type (axum's `IntoResponse`, actix-web's
+/// `ResponseError`), which answers with [`status_code`](Self::status_code) and
+/// [`as_str`](Self::as_str) as a `text/plain` body, so every framework sends the same status
+/// and the same words, and never the token or the store's error.
+///
+/// # Examples
+///
+/// ```
+/// use session_cookie::RejectionReason;
+///
+/// let reason = RejectionReason::NoSession;
+/// assert_eq!(reason.status_code(), 401);
+/// assert_eq!(reason.to_string(), "no valid session");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionReason {
+    /// No valid session: no cookie, a malformed or ambiguous one, or a token the loader does
+    /// not know (unknown, expired, revoked). Answered with `401 Unauthorized`.
+    ///
+    /// The cases are deliberately not told apart, so a response never says whether a
+    /// forged token came close.
+    NoSession,
+    /// The loader (the application's store) failed. Answered with
+    /// `500 Internal Server Error`; the loader's error is the rejection's
+    /// [`source`](std::error::Error::source), for logging, and never goes into the body.
+    LoaderFailed,
+    /// The adapter found no session configuration for the extractor (a bug in the
+    /// application). Answered with `500 Internal Server Error`. Only adapters that look the
+    /// configuration up at run time give it (session-actix, in `App::app_data`); in
+    /// session-axum a missing configuration is a compile error.
+    NotConfigured,
+}
+
+impl RejectionReason {
+    /// The HTTP status code the rejection answers with: 401 for
+    /// [`NoSession`](Self::NoSession), 500 otherwise. Adapters turn it into their own
+    /// `StatusCode` type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::RejectionReason;
+    ///
+    /// assert_eq!(RejectionReason::NoSession.status_code(), 401);
+    /// assert_eq!(RejectionReason::LoaderFailed.status_code(), 500);
+    /// assert_eq!(RejectionReason::NotConfigured.status_code(), 500);
+    /// ```
+    #[must_use]
+    pub const fn status_code(self) -> u16 {
+        match self {
+            Self::NoSession => 401,
+            Self::LoaderFailed | Self::NotConfigured => 500,
+        }
+    }
+
+    /// A static description, which is also the response body: safe to log and to send.
+    ///
+    /// The 500s share one text, so a client cannot tell a store failure from a configuration
+    /// bug.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::RejectionReason;
+    ///
+    /// assert_eq!(RejectionReason::NoSession.as_str(), "no valid session");
+    /// assert_eq!(
+    ///     RejectionReason::LoaderFailed.as_str(),
+    ///     RejectionReason::NotConfigured.as_str(),
+    /// );
+    /// ```
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSession => "no valid session",
+            Self::LoaderFailed | Self::NotConfigured => "the session could not be loaded",
+        }
+    }
+}
+
+impl fmt::Display for RejectionReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_session_is_a_client_error() {
+        for reason in [
+            RejectionReason::NoSession,
+            RejectionReason::LoaderFailed,
+            RejectionReason::NotConfigured,
+        ] {
+            let client = reason == RejectionReason::NoSession;
+            assert_eq!((400..500).contains(&reason.status_code()), client);
+            assert_eq!(reason.to_string(), reason.as_str());
+        }
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn status_codes_are_valid_http_statuses() {
+        for reason in [
+            RejectionReason::NoSession,
+            RejectionReason::LoaderFailed,
+            RejectionReason::NotConfigured,
+        ] {
+            assert!(http::StatusCode::from_u16(reason.status_code()).is_ok());
+        }
+    }
+}
