@@ -350,7 +350,7 @@ async fn two_configurations_do_not_share_a_cache_entry() {
     let host = sessions(&store);
     let other = Sessions::new(
         session_actix::CookieProxy::insecure_for_local_development(),
-        StoreLoader(store.clone()),
+        store.loader(),
     );
     let req = request_with_cookie("/", &cookie(&token)).to_http_request();
     let name = |user: Option<Me>| user.map(|me| me.name);

@@ -347,7 +347,7 @@ async fn two_configurations_do_not_share_a_cache_entry() {
     let host = sessions(&store);
     let other = Sessions::new(
         session_axum::CookieProxy::insecure_for_local_development(),
-        StoreLoader(store.clone()),
+        store.loader(),
     );
     let (mut parts, ()) = request_with_cookie("/", &cookie(&token))
         .map(|_| ())

@@ -27,7 +27,9 @@ mod store;
 use session_cookie::CookieProxy;
 
 pub use crate::scenario::{Observed, ObservedHeader, Route, Scenario, SetCookieRule, scenarios};
-pub use crate::store::{KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser};
+pub use crate::store::{
+    KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser, cookie_pair,
+};
 
 /// The proxy every harness uses: the production default, `__Host-id`.
 ///

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use session_cookie::Loader;
@@ -103,8 +103,22 @@ impl KnownToken {
     /// ```
     #[must_use]
     pub fn pair(self) -> String {
-        format!("__Host-id={}", self.encoded())
+        cookie_pair(&self.token())
     }
+}
+
+/// `__Host-id=<token>`: the `Cookie` pair a browser sends back for `token` under the
+/// [`proxy`](crate::proxy) every harness uses.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{KnownToken, cookie_pair};
+/// assert_eq!(cookie_pair(&KnownToken::Ada.token()), KnownToken::Ada.pair());
+/// ```
+#[must_use]
+pub fn cookie_pair(token: &Token<32>) -> String {
+    format!("__Host-id={}", token.encode().as_str())
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +144,7 @@ enum Entry {
 pub struct TestStore {
     entries: Mutex<HashMap<[u8; 32], Entry>>,
     calls: AtomicUsize,
+    failing: AtomicBool,
 }
 
 impl TestStore {
@@ -150,11 +165,52 @@ impl TestStore {
         Arc::new(Self {
             entries: Mutex::new(entries),
             calls: AtomicUsize::new(0),
+            failing: AtomicBool::new(false),
         })
     }
 
     fn entries(&self) -> MutexGuard<'_, HashMap<[u8; 32], Entry>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new session for `name` under a fresh random token, which it returns (what an
+    /// adapter's own tests use to log a user in without the table's fixed tokens).
+    ///
+    /// # Panics
+    ///
+    /// If the operating system's random number generator fails (test-only code).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_conformance::TestStore;
+    ///
+    /// let store = TestStore::new();
+    /// let token = store.login("ada");
+    /// assert_eq!(store.name_of(&token).as_deref(), Some("ada"));
+    /// ```
+    #[must_use]
+    pub fn login(&self, name: &str) -> Token<32> {
+        let token = Token::generate().expect("the OS random number generator");
+        self.insert(&token, name);
+        token
+    }
+
+    /// From now on, every loader call fails (`fail(true)`) or answers from the entries again
+    /// (`fail(false)`); the calls are still counted. The error carries [`STORE_SECRET`] and
+    /// the token, like [`KnownToken::Failing`]'s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_conformance::TestStore;
+    ///
+    /// let store = TestStore::new();
+    /// store.fail(true);
+    /// store.fail(false);
+    /// ```
+    pub fn fail(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
     }
 
     /// Stores a live session for `name` (what the login route does).
@@ -236,7 +292,11 @@ impl Loader<32> for TestLoader {
     async fn load(&self, token: &Token<32>) -> Result<Option<TestUser>, StoreError> {
         self.0.calls.fetch_add(1, Ordering::SeqCst);
         YieldOnce(false).await;
-        let entry = self.0.entries().get(&token.hash()).cloned();
+        let entry = if self.0.failing.load(Ordering::SeqCst) {
+            Some(Entry::Failing)
+        } else {
+            self.0.entries().get(&token.hash()).cloned()
+        };
         match entry {
             Some(Entry::Live(user)) => Ok(Some(user)),
             Some(Entry::Expired) | None => Ok(None),
