@@ -39,6 +39,10 @@ tasks:
                      chromedriver; skipped with a notice without them, unless CI=true)
   fuzz [--seconds N] run every cargo-fuzz target for N seconds each (default 60; nightly)
   bench [--quick]    run the criterion benchmarks (--quick: short warm-up and measurement)
+                     and print the ratio tables of BENCHMARKS.md
+  bench --e2e [--quick]
+                     loopback: serve bare / ours / tower-sessions / axum-login on 127.0.0.1
+                     and drive each with wrk (2 threads, 32 connections, 10 s; --quick: 3 s)
 ";
 
 fn main() -> ExitCode {
@@ -60,6 +64,9 @@ fn main() -> ExitCode {
         "examples" => examples(),
         "e2e" => e2e(),
         "fuzz" => parse_seconds(rest).and_then(fuzz),
+        "bench" if rest.iter().any(|a| a == "--e2e") => {
+            bench_e2e(rest.iter().any(|a| a == "--quick"))
+        }
         "bench" => bench(rest.iter().any(|a| a == "--quick")),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
@@ -359,6 +366,8 @@ fn fuzz(seconds: u64) -> Result {
     Ok(())
 }
 
+/// Every criterion benchmark of the workspace (the crates' own and `benches/`, the peer
+/// comparisons with their allocation counts), then the ratio tables of BENCHMARKS.md.
 fn bench(quick: bool) -> Result {
     let mut args = vec!["bench", "--workspace", "--locked", "--benches"];
     if quick {
@@ -372,7 +381,185 @@ fn bench(quick: bool) -> Result {
             "20",
         ]);
     }
-    cargo(args)
+    cargo(args)?;
+    cargo([
+        "run",
+        "--locked",
+        "--quiet",
+        // The bench profile: the artifacts `cargo bench` just built.
+        "--profile",
+        "bench",
+        "-p",
+        "sessionkit-benches",
+        "--bin",
+        "report",
+    ])
+}
+
+/// The loopback variants, in the order they run (bare first: the reference).
+const E2E_VARIANTS: [&str; 4] = ["bare", "ours", "tower-sessions", "axum-login"];
+/// Rounds over all variants, interleaved so that a noisy neighbour hits them alike.
+const E2E_ROUNDS: usize = 2;
+
+/// One wrk run: requests/s and latency percentiles (µs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct WrkResult {
+    requests_per_sec: f64,
+    p50_us: f64,
+    p99_us: f64,
+}
+
+/// `cargo xtask bench --e2e`: builds `e2e-server`, serves each variant on 127.0.0.1, drives
+/// it with wrk (2 threads, 32 connections, `--latency`, the variant's session cookie sent with
+/// `-H`) and prints requests/s and p50/p99 beside the bare handler's.
+fn bench_e2e(quick: bool) -> Result {
+    if !has_program("wrk") {
+        let hint = "wrk is not installed (Debian/Ubuntu: `apt-get install -y wrk`)";
+        if env::var_os("CI").is_some() {
+            return Err(hint.into());
+        }
+        eprintln!("note: {hint}; skipping the loopback benchmark");
+        return Ok(());
+    }
+    let seconds = if quick { 3 } else { 10 };
+    cargo([
+        "build",
+        "--locked",
+        "--release",
+        "-p",
+        "sessionkit-benches",
+        "--bin",
+        "e2e-server",
+    ])?;
+    let server = target_dir().join("release").join("e2e-server");
+    let mut results: Vec<(&str, Vec<WrkResult>)> =
+        E2E_VARIANTS.iter().map(|v| (*v, Vec::new())).collect();
+    for round in 1..=E2E_ROUNDS {
+        for (variant, runs) in &mut results {
+            eprintln!("\n=== e2e round {round}/{E2E_ROUNDS}: {variant}");
+            runs.push(e2e_run(&server, variant, seconds)?);
+        }
+    }
+    println!(
+        "\n| variant (axum 0.8, loopback, wrk -t2 -c32 -d{seconds}s, mean of {E2E_ROUNDS} rounds) \
+         | requests/s | vs bare | p50 | p99 |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    let mean = |runs: &[WrkResult], f: fn(&WrkResult) -> f64| {
+        #[allow(clippy::cast_precision_loss)]
+        let n = runs.len() as f64;
+        runs.iter().map(f).sum::<f64>() / n
+    };
+    let bare_rps = mean(&results[0].1, |r| r.requests_per_sec);
+    for (variant, runs) in &results {
+        let rps = mean(runs, |r| r.requests_per_sec);
+        let rounds: Vec<String> = runs
+            .iter()
+            .map(|r| format!("{:.0}", r.requests_per_sec))
+            .collect();
+        println!(
+            "| {variant} | {rps:.0} ({}) | {:.3}x | {:.0} µs | {:.0} µs |",
+            rounds.join(", "),
+            rps / bare_rps,
+            mean(runs, |r| r.p50_us),
+            mean(runs, |r| r.p99_us),
+        );
+    }
+    Ok(())
+}
+
+/// Starts `server --variant variant`, warms it up for a second, then measures it with wrk.
+fn e2e_run(server: &Path, variant: &str, seconds: u64) -> Result<WrkResult> {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+
+    let mut child = Command::new(server)
+        .args(["--variant", variant])
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+    let mut addr = None;
+    let mut cookie = None;
+    while addr.is_none() || cookie.is_none() {
+        let Some(line) = lines.next().transpose()? else {
+            break;
+        };
+        if let Some(a) = line.strip_prefix("addr=") {
+            addr = Some(a.to_owned());
+        } else if let Some(c) = line.strip_prefix("cookie=") {
+            cookie = Some(c.to_owned());
+        }
+    }
+    let measured = match (addr, cookie) {
+        (Some(addr), Some(cookie)) if addr.starts_with("127.0.0.1:") => {
+            let url = format!("http://{addr}/");
+            let header = format!("Cookie: {cookie}");
+            let wrk = |secs: u64| {
+                output(Command::new("wrk").args([
+                    "-t2",
+                    "-c32",
+                    &format!("-d{secs}s"),
+                    "--latency",
+                    "-H",
+                    &header,
+                    &url,
+                ]))
+            };
+            wrk(1).and_then(|_| wrk(seconds)).and_then(|out| {
+                eprint!("{out}");
+                parse_wrk(&out).ok_or_else(|| "could not read wrk's output".into())
+            })
+        }
+        _ => Err(format!("e2e-server --variant {variant} printed no 127.0.0.1 address").into()),
+    };
+    // Only the server this function started.
+    child.kill()?;
+    child.wait()?;
+    measured
+}
+
+/// Requests/s and the 50% / 99% latencies of `wrk --latency` output.
+fn parse_wrk(out: &str) -> Option<WrkResult> {
+    let mut requests_per_sec = None;
+    let mut p50_us = None;
+    let mut p99_us = None;
+    for line in out.lines() {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("Requests/sec:"), Some(v)) => requests_per_sec = v.parse().ok(),
+            (Some("50%"), Some(v)) => p50_us = duration_us(v),
+            (Some("99%"), Some(v)) => p99_us = duration_us(v),
+            _ => {}
+        }
+    }
+    Some(WrkResult {
+        requests_per_sec: requests_per_sec?,
+        p50_us: p50_us?,
+        p99_us: p99_us?,
+    })
+}
+
+/// wrk's durations: `812.00us`, `1.23ms`, `2.00s`.
+fn duration_us(v: &str) -> Option<f64> {
+    let (number, scale) = if let Some(n) = v.strip_suffix("us") {
+        (n, 1.0)
+    } else if let Some(n) = v.strip_suffix("ms") {
+        (n, 1_000.0)
+    } else if let Some(n) = v.strip_suffix('s') {
+        (n, 1_000_000.0)
+    } else {
+        return None;
+    };
+    number.parse::<f64>().ok().map(|n| n * scale)
+}
+
+fn has_program(program: &str) -> bool {
+    env::var_os("PATH")
+        .is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
 }
 
 fn parse_seconds(args: &[String]) -> Result<u64> {
@@ -500,6 +687,23 @@ mod tests {
         assert_eq!(json_string(json, "target_directory"), Some("/w/target"));
         assert_eq!(json_string(json, "x"), None);
         assert_eq!(json_string(json, "missing"), None);
+    }
+
+    #[test]
+    fn parse_wrk_reads_rate_and_percentiles() {
+        let out = "Running 10s test @ http://127.0.0.1:4000/\n\
+                   \x20 Latency Distribution\n\
+                   \x20    50%  245.00us\n\
+                   \x20    75%  301.00us\n\
+                   \x20    99%    1.23ms\n\
+                   Requests/sec: 123456.78\n\
+                   Transfer/sec:     14.01MB\n";
+        let r = parse_wrk(out).expect("parsed");
+        assert!((r.requests_per_sec - 123_456.78).abs() < 1e-6);
+        assert!((r.p50_us - 245.0).abs() < 1e-9);
+        assert!((r.p99_us - 1230.0).abs() < 1e-6);
+        assert_eq!(duration_us("2.00s"), Some(2_000_000.0));
+        assert!(parse_wrk("Requests/sec: 1\n").is_none());
     }
 
     #[test]

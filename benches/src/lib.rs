@@ -1,0 +1,478 @@
+//! The applications the benchmarks compare, built once and shared by the criterion benches
+//! (`benches/frameworks.rs`), the allocation counts (`benches/allocations.rs`) and the
+//! loopback server (`src/bin/e2e-server.rs`).
+//!
+//! Every handler answers the same static `hello`; the session variants first touch the
+//! user (or the one session value) so that nothing is optimised away. Each session variant
+//! comes with the `Cookie` header of a valid session, made through the library's own login
+//! path before any measurement.
+// A benchmark harness: setup failures panic on purpose, and nothing here is a public API.
+#![allow(missing_docs, clippy::missing_panics_doc, clippy::must_use_candidate)]
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::{Future, ready};
+use std::hint::black_box;
+use std::sync::{Arc, Mutex};
+
+/// The body every handler answers.
+pub const HELLO: &str = "hello";
+
+/// The user our loader returns: what an application typically keeps per session.
+#[derive(Clone, Debug)]
+pub struct Me {
+    pub id: u64,
+    pub name: Arc<str>,
+}
+
+fn ada() -> Me {
+    Me {
+        id: 1,
+        name: Arc::from("ada"),
+    }
+}
+
+/// The in-memory loader: `Token::hash()` (SHA-256, the storage key the docs ask for) -> user.
+#[derive(Clone, Debug, Default)]
+pub struct HashedMapLoader {
+    map: Arc<HashMap<[u8; 32], Me>>,
+}
+
+impl session_axum::Loader for HashedMapLoader {
+    type User = Me;
+    type Error = Infallible;
+
+    fn load(
+        &self,
+        token: &session_axum::Token,
+    ) -> impl Future<Output = Result<Option<Me>, Infallible>> + Send {
+        ready(Ok(self.map.get(&token.hash()).cloned()))
+    }
+}
+
+/// The same map keyed by the raw token bytes: no SHA-256, to show the library's cost alone.
+#[derive(Clone, Debug, Default)]
+pub struct RawMapLoader {
+    map: Arc<HashMap<[u8; 32], Me>>,
+}
+
+impl session_axum::Loader for RawMapLoader {
+    type User = Me;
+    type Error = Infallible;
+
+    fn load(
+        &self,
+        token: &session_axum::Token,
+    ) -> impl Future<Output = Result<Option<Me>, Infallible>> + Send {
+        ready(Ok(self.map.get(token.as_bytes()).cloned()))
+    }
+}
+
+/// A fixed session token (the benchmarks need the same cookie in every run) and its
+/// `Cookie` header for our default cookie name.
+fn our_session() -> (session_axum::Token, String) {
+    let token = session_axum::Token::from_bytes(*b"0123456789abcdefghijklmnopqrstuv");
+    let header = format!("__Host-id={}", token.encode().as_str());
+    (token, header)
+}
+
+/// Which loader map the `ours` variants use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keying {
+    /// `Token::hash()` -> user, as the docs recommend.
+    Sha256,
+    /// Raw token bytes -> user.
+    Raw,
+}
+
+pub mod axum_apps {
+    //! axum 0.8 routers: `/` is the measured route; `/maybe` the optional extractor.
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use http::{Request, StatusCode, header};
+    use session_axum::{CookieProxy, Sessions, User};
+    use tower::ServiceExt as _;
+
+    use super::{HELLO, HashMap, Keying, Me, ada, black_box, our_session};
+
+    /// `GET /` -> `hello`, nothing else.
+    pub fn bare() -> Router {
+        Router::new().route("/", get(|| async { HELLO }))
+    }
+
+    /// `GET /` with our required `User<Me>` extractor, `GET /maybe` with `Option<User<Me>>`;
+    /// the loader is an in-memory map. Returns the router and a valid `Cookie` header.
+    pub fn ours(keying: Keying) -> (Router, String) {
+        let (token, cookie) = our_session();
+        let proxy = CookieProxy::default();
+        let sessions: Sessions<Me> = match keying {
+            Keying::Sha256 => Sessions::new(
+                proxy,
+                super::HashedMapLoader {
+                    map: HashMap::from([(token.hash(), ada())]).into(),
+                },
+            ),
+            Keying::Raw => Sessions::new(
+                proxy,
+                super::RawMapLoader {
+                    map: HashMap::from([(*token.as_bytes(), ada())]).into(),
+                },
+            ),
+        };
+        let router = Router::new()
+            .route(
+                "/",
+                get(|User(me): User<Me>| async move {
+                    black_box(me);
+                    HELLO
+                }),
+            )
+            .route(
+                "/maybe",
+                get(|me: Option<User<Me>>| async move {
+                    black_box(me);
+                    HELLO
+                }),
+            )
+            .with_state(sessions);
+        (router, cookie)
+    }
+
+    /// tower-sessions with its `MemoryStore`: `GET /` reads one value (`user`), `POST /login`
+    /// writes it. Returns the router and the `Cookie` header of a logged-in session.
+    pub async fn tower_sessions() -> (Router, String) {
+        use tower_sessions::{MemoryStore, Session, SessionManagerLayer};
+
+        let router = Router::new()
+            .route(
+                "/",
+                get(|session: Session| async move {
+                    let user: Option<String> = session.get("user").await.ok().flatten();
+                    black_box(user);
+                    HELLO
+                }),
+            )
+            .route(
+                "/login",
+                axum::routing::post(|session: Session| async move {
+                    session.insert("user", "ada").await.map_err(|_| ())?;
+                    Ok::<_, ()>(HELLO)
+                }),
+            )
+            .layer(SessionManagerLayer::new(MemoryStore::default()));
+        let cookie = login(&router).await;
+        (router, cookie)
+    }
+
+    /// axum-login (on tower-sessions' `MemoryStore`) with an in-memory backend: `GET /` takes
+    /// `AuthSession` and reads its user, `POST /login` logs user 1 in.
+    pub async fn axum_login() -> (Router, String) {
+        use axum_login::{AuthManagerLayerBuilder, AuthSession};
+        // axum-login 0.18 is built on tower-sessions 0.14.
+        use tower_sessions_014::{MemoryStore, SessionManagerLayer};
+
+        let backend = login_backend::Backend::default();
+        let layer =
+            AuthManagerLayerBuilder::new(backend, SessionManagerLayer::new(MemoryStore::default()))
+                .build();
+        let router = Router::new()
+            .route(
+                "/",
+                get(|auth: AuthSession<login_backend::Backend>| async move {
+                    black_box(auth.user);
+                    HELLO
+                }),
+            )
+            .route(
+                "/login",
+                axum::routing::post(|mut auth: AuthSession<login_backend::Backend>| async move {
+                    let user = auth.backend.users[&1].clone();
+                    auth.login(&user).await.map_err(|_| ())?;
+                    Ok::<_, ()>(HELLO)
+                }),
+            )
+            .layer(layer);
+        let cookie = login(&router).await;
+        (router, cookie)
+    }
+
+    /// `POST /login` once and turn its `Set-Cookie` into a `Cookie` header.
+    async fn login(router: &Router) -> String {
+        let request = Request::post("/login")
+            .body(Body::empty())
+            .expect("a valid request");
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        let set_cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("an ASCII Set-Cookie");
+        set_cookie
+            .split(';')
+            .next()
+            .expect("a name=value pair")
+            .to_owned()
+    }
+
+    /// `GET path`, with `cookie` as the `Cookie` header when given.
+    pub fn request(path: &str, cookie: Option<&str>) -> Request<Body> {
+        let mut builder = Request::get(path);
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        builder.body(Body::empty()).expect("a valid request")
+    }
+
+    mod login_backend {
+        //! The smallest axum-login backend: users in a `HashMap`, no password check.
+
+        use std::collections::HashMap;
+        use std::convert::Infallible;
+        use std::sync::Arc;
+
+        use axum_login::{AuthUser, AuthnBackend, UserId};
+
+        #[derive(Clone, Debug)]
+        pub(super) struct LoginUser {
+            id: u64,
+            name: Arc<str>,
+            /// What axum-login compares to invalidate sessions (a password hash, usually).
+            auth_hash: Arc<[u8]>,
+        }
+
+        impl AuthUser for LoginUser {
+            type Id = u64;
+
+            fn id(&self) -> u64 {
+                self.id
+            }
+
+            fn session_auth_hash(&self) -> &[u8] {
+                &self.auth_hash
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub(super) struct Backend {
+            pub(super) users: Arc<HashMap<u64, LoginUser>>,
+        }
+
+        impl Default for Backend {
+            fn default() -> Self {
+                let user = LoginUser {
+                    id: 1,
+                    name: Arc::from("ada"),
+                    auth_hash: Arc::from(&b"0123456789abcdef0123456789abcdef"[..]),
+                };
+                debug_assert_eq!(&*user.name, "ada");
+                Self {
+                    users: Arc::new(HashMap::from([(1, user)])),
+                }
+            }
+        }
+
+        impl AuthnBackend for Backend {
+            type User = LoginUser;
+            type Credentials = ();
+            type Error = Infallible;
+
+            async fn authenticate(&self, (): ()) -> Result<Option<LoginUser>, Infallible> {
+                Ok(None)
+            }
+
+            async fn get_user(&self, id: &UserId<Self>) -> Result<Option<LoginUser>, Infallible> {
+                Ok(self.users.get(id).cloned())
+            }
+        }
+    }
+}
+
+pub mod actix_apps {
+    //! actix-web 4 apps. Build them inside an actix `System` (`init_service`).
+
+    use actix_web::dev::{Service, ServiceResponse};
+    use actix_web::http::header;
+    use actix_web::{App, test, web};
+    use session_actix::{CookieProxy, MaybeUser, Sessions, User};
+
+    use super::{HELLO, HashMap, Me, ada, black_box, our_session};
+
+    /// An actix test service, as `test::init_service` returns it.
+    pub trait TestApp:
+        Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
+    {
+    }
+    impl<S> TestApp for S where
+        S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
+    {
+    }
+
+    /// `GET /` -> `hello`.
+    pub async fn bare() -> impl TestApp {
+        test::init_service(App::new().route("/", web::get().to(|| async { HELLO }))).await
+    }
+
+    /// `GET /` with our `User<Me>`, `GET /maybe` with `MaybeUser<Me>`, the same in-memory
+    /// loader as axum (SHA-256 keyed). Returns the app and a valid `Cookie` header.
+    pub async fn ours() -> (impl TestApp, String) {
+        let (token, cookie) = our_session();
+        let sessions: Sessions<Me> = Sessions::new(
+            CookieProxy::default(),
+            super::HashedMapLoader {
+                map: HashMap::from([(token.hash(), ada())]).into(),
+            },
+        );
+        let app = test::init_service(
+            App::new()
+                .app_data(sessions)
+                .route(
+                    "/",
+                    web::get().to(|User(me): User<Me>| async move {
+                        black_box(me);
+                        HELLO
+                    }),
+                )
+                .route(
+                    "/maybe",
+                    web::get().to(|me: MaybeUser<Me>| async move {
+                        black_box(me);
+                        HELLO
+                    }),
+                ),
+        )
+        .await;
+        (app, cookie)
+    }
+
+    /// actix-session with a small in-memory server-side store ([`MemoryStore`]): `GET /`
+    /// reads one value, `POST /login` writes it. Default middleware settings (a private,
+    /// i.e. encrypted, session-key cookie). Returns the app and a logged-in `Cookie` header.
+    pub async fn actix_session() -> (impl TestApp, String) {
+        use actix_session::{Session, SessionMiddleware};
+        use actix_web::cookie::Key;
+
+        let app = test::init_service(
+            App::new()
+                .wrap(SessionMiddleware::new(
+                    MemoryStore::default(),
+                    Key::from(&[7; 64]),
+                ))
+                .route(
+                    "/",
+                    web::get().to(|session: Session| async move {
+                        let user: Option<String> = session.get("user").ok().flatten();
+                        black_box(user);
+                        HELLO
+                    }),
+                )
+                .route(
+                    "/login",
+                    web::post().to(|session: Session| async move {
+                        session
+                            .insert("user", "ada")
+                            .map_err(actix_web::error::ErrorInternalServerError)?;
+                        Ok::<_, actix_web::Error>(HELLO)
+                    }),
+                ),
+        )
+        .await;
+        let response =
+            test::call_service(&app, test::TestRequest::post().uri("/login").to_request()).await;
+        assert!(response.status().is_success());
+        let set_cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .expect("an ASCII Set-Cookie");
+        let cookie = set_cookie
+            .split(';')
+            .next()
+            .expect("a name=value pair")
+            .to_owned();
+        (app, cookie)
+    }
+
+    /// `GET path`, with `cookie` as the `Cookie` header when given.
+    pub fn request(path: &str, cookie: Option<&str>) -> actix_http::Request {
+        let mut req = test::TestRequest::get().uri(path);
+        if let Some(cookie) = cookie {
+            req = req.insert_header((header::COOKIE, cookie));
+        }
+        req.to_request()
+    }
+
+    /// The server-side store actix-session does not ship: session key -> state in a
+    /// `HashMap` behind a mutex. Keys are 64 random alphanumerics, like its Redis store.
+    #[derive(Clone, Debug, Default)]
+    pub struct MemoryStore {
+        sessions: super::Arc<super::Mutex<HashMap<String, HashMap<String, String>>>>,
+    }
+
+    impl actix_session::storage::SessionStore for MemoryStore {
+        async fn load(
+            &self,
+            key: &actix_session::storage::SessionKey,
+        ) -> Result<Option<HashMap<String, String>>, actix_session::storage::LoadError> {
+            let sessions = self.sessions.lock().map_err(|_| {
+                actix_session::storage::LoadError::Other(anyhow::anyhow!("poisoned"))
+            })?;
+            Ok(sessions.get(key.as_ref()).cloned())
+        }
+
+        async fn save(
+            &self,
+            state: HashMap<String, String>,
+            _ttl: &actix_web::cookie::time::Duration,
+        ) -> Result<actix_session::storage::SessionKey, actix_session::storage::SaveError> {
+            let key = new_key();
+            self.sessions
+                .lock()
+                .map_err(|_| actix_session::storage::SaveError::Other(anyhow::anyhow!("poisoned")))?
+                .insert(key.clone(), state);
+            key.try_into()
+                .map_err(|e| actix_session::storage::SaveError::Other(anyhow::Error::from(e)))
+        }
+
+        async fn update(
+            &self,
+            key: actix_session::storage::SessionKey,
+            state: HashMap<String, String>,
+            _ttl: &actix_web::cookie::time::Duration,
+        ) -> Result<actix_session::storage::SessionKey, actix_session::storage::UpdateError>
+        {
+            self.sessions
+                .lock()
+                .map_err(|_| {
+                    actix_session::storage::UpdateError::Other(anyhow::anyhow!("poisoned"))
+                })?
+                .insert(key.as_ref().to_owned(), state);
+            Ok(key)
+        }
+
+        async fn update_ttl(
+            &self,
+            _key: &actix_session::storage::SessionKey,
+            _ttl: &actix_web::cookie::time::Duration,
+        ) -> Result<(), anyhow::Error> {
+            Ok(())
+        }
+
+        async fn delete(
+            &self,
+            key: &actix_session::storage::SessionKey,
+        ) -> Result<(), anyhow::Error> {
+            self.sessions
+                .lock()
+                .map_err(|_| anyhow::anyhow!("poisoned"))?
+                .remove(key.as_ref());
+            Ok(())
+        }
+    }
+
+    /// 64 alphanumerics from the OS CSPRNG (via our token: 48 bytes, base64url).
+    fn new_key() -> String {
+        let token = session_actix::Token::<48>::generate().expect("the OS RNG");
+        token.encode().as_str().to_owned()
+    }
+}
