@@ -18,9 +18,9 @@
 //! # }
 //! ```
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead as _, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -60,6 +60,40 @@ impl Site {
     /// assert!(site.url("/me").starts_with("http://127.0.0.1:"));
     /// ```
     pub fn start(bin: impl AsRef<OsStr>, package: &str) -> Self {
+        Self::launch(bin.as_ref(), package, |dir| {
+            vec!["--db".into(), dir.join("site.db").into_os_string()]
+        })
+    }
+
+    /// As [`start`](Self::start), but with `args` after `--addr 127.0.0.1:0` instead of
+    /// `--db <temp>`: for a site whose store is not a file, such as
+    /// `["--redis", "redis://127.0.0.1:PORT"]`. The temporary directory is still made (and
+    /// removed on drop), unused by the site.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use example_common::e2e::Site;
+    ///
+    /// let redis = "redis://127.0.0.1:6379";
+    /// let a = Site::start_with_args("target/debug/example-redis", "example-redis", ["--redis", redis]);
+    /// let b = Site::start_with_args("target/debug/example-redis", "example-redis", ["--redis", redis]);
+    /// assert_ne!(a.url("/"), b.url("/"));
+    /// ```
+    pub fn start_with_args<I, A>(bin: impl AsRef<OsStr>, package: &str, args: I) -> Self
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<OsString>,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        Self::launch(bin.as_ref(), package, |_| args)
+    }
+
+    fn launch(bin: &OsStr, package: &str, args: impl FnOnce(&Path) -> Vec<OsString>) -> Self {
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -70,13 +104,13 @@ impl Site {
             STARTED.fetch_add(1, Ordering::Relaxed),
         ));
         std::fs::create_dir_all(&dir).expect("create the site's temporary directory");
-        let mut child = Command::new(bin.as_ref())
-            .args(["--addr", "127.0.0.1:0", "--db"])
-            .arg(dir.join("site.db"))
+        let mut child = Command::new(bin)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args(&dir))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .unwrap_or_else(|err| panic!("start {package} ({:?}): {err}", bin.as_ref()));
+            .unwrap_or_else(|err| panic!("start {package} ({bin:?}): {err}"));
         // Wait for the line, bounded; keep draining stdout afterwards so the site never
         // blocks on a full pipe. Its lines go to the test's (captured) output.
         let stdout = child.stdout.take().expect("stdout is piped");

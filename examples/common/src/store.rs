@@ -257,16 +257,16 @@ impl Store {
             )
             .optional()?;
         let (stored, user) = match &row {
-            Some((id, hash)) => (hash.as_str(), Some(*id)),
-            None => (DUMMY_HASH, None),
+            Some((id, hash)) => (Some(hash.as_str()), Some(*id)),
+            None => (None, None),
         };
-        match Argon2::default().verify_password(password.as_bytes(), stored) {
-            Ok(()) => Ok(user.map(|id| User {
+        if verify_hash_blocking(stored, password)? {
+            Ok(user.map(|id| User {
                 id,
                 name: name.to_owned(),
-            })),
-            Err(HashError::PasswordInvalid) => Ok(None),
-            Err(err) => Err(err.into()),
+            }))
+        } else {
+            Ok(None)
         }
     }
 
@@ -388,11 +388,70 @@ impl fmt::Debug for Store {
     }
 }
 
-/// An Argon2id (default parameters) PHC string for `password`, with a random salt from the OS.
-fn hash_password(password: &str) -> Result<String, StoreError> {
+/// An Argon2id (default parameters) PHC string for `password`, with a random salt from the OS:
+/// what a store keeps for a user instead of the password.
+///
+/// Blocking (tens of milliseconds of CPU on purpose): call it at startup or on tokio's
+/// blocking pool.
+///
+/// # Errors
+///
+/// [`StoreError::PasswordHash`] if hashing fails (the OS RNG failed while salting).
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> Result<(), example_common::StoreError> {
+/// let hash = example_common::hash_password("demo")?;
+/// assert!(hash.starts_with("$argon2id$v=19$"));
+/// # Ok(()) }
+/// ```
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
     Ok(Argon2::default()
         .hash_password(password.as_bytes())?
         .to_string())
+}
+
+/// Checks `password` against a PHC string from [`hash_password`] on tokio's blocking pool:
+/// `Ok(true)` only if `stored` is `Some` and matches.
+///
+/// `None` (no such user) still costs one Argon2 verification, against a dummy hash, so the
+/// response time does not tell which names exist. Any store can look its user up and hand
+/// the hash (or `None`) here; [`Store::verify_password`] does the same inline.
+///
+/// # Errors
+///
+/// [`StoreError::PasswordHash`] if `stored` is malformed, [`StoreError::Task`] if the
+/// blocking task panicked.
+///
+/// # Examples
+///
+/// ```
+/// use example_common::{hash_password, verify_password_hash};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), example_common::StoreError> {
+/// let stored = hash_password("demo")?;
+/// assert!(verify_password_hash(Some(stored.clone()), "demo".to_owned()).await?);
+/// assert!(!verify_password_hash(Some(stored), "Demo".to_owned()).await?);
+/// assert!(!verify_password_hash(None, "demo".to_owned()).await?);
+/// # Ok(()) }
+/// ```
+pub async fn verify_password_hash(
+    stored: Option<String>,
+    password: String,
+) -> Result<bool, StoreError> {
+    tokio::task::spawn_blocking(move || verify_hash_blocking(stored.as_deref(), &password)).await?
+}
+
+/// Verifies `password` against `stored`, or against [`DUMMY_HASH`] when there is none (and
+/// then answers `false` whatever the outcome).
+fn verify_hash_blocking(stored: Option<&str>, password: &str) -> Result<bool, StoreError> {
+    match Argon2::default().verify_password(password.as_bytes(), stored.unwrap_or(DUMMY_HASH)) {
+        Ok(()) => Ok(stored.is_some()),
+        Err(HashError::PasswordInvalid) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[cfg(test)]

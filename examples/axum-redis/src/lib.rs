@@ -1,0 +1,432 @@
+//! The example site's store in Redis, so that several instances of the site (behind a load
+//! balancer) share users and sessions: [`RedisStore`], a [`SiteStore`] that the axum site
+//! of `example-axum` runs on unchanged.
+//!
+//! # Keys
+//!
+//! * `session:{hex(token.hash())}`: a string `"{user id} {last seen} {user name}"` (unix
+//!   seconds). Created with `SET .. NX EX <absolute lifetime>`: never overwritten, and gone on
+//!   its own when the absolute lifetime ends. The loader enforces the idle timeout from
+//!   `last seen` and rewrites it at most once per touch interval (`SET .. XX KEEPTTL`: never
+//!   recreated after a logout, never extended past the absolute expiry). Logout is `DEL`, so
+//!   a replayed token fails on every instance at once. Only the hash is a key: a dump of Redis
+//!   replays no session.
+//! * `user:{name}`: a hash with `id` and `password_hash` (Argon2id, PHC string), and
+//!   `users:by-id`, a hash from id to name; `users:next-id` counts ids. The demo account is
+//!   created if absent, atomically, at startup and again on demand (a Redis without
+//!   persistence forgets it when restarted).
+//!
+//! # Failure
+//!
+//! Every Redis error is the loader's `Err`, so the site answers 500, in bounded time: the
+//! connection manager times out connects and responses after 500 ms and tries one reconnect
+//! per failed request (no backoff), so it finds Redis again as soon as it is back, without a
+//! restart of the site.
+
+use std::fmt;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use example_common::{
+    Clock, DEMO_PASSWORD, DEMO_USER, SessionConfig, SiteStore, StoreError, SystemClock, User,
+    hash_password, verify_password_hash,
+};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use session_cookie::{Loader, Token};
+
+/// How long one connection attempt to Redis may take.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
+/// How long Redis may take to answer one command.
+pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The hash from user id to user name.
+const USERS_BY_ID: &str = "users:by-id";
+/// The counter that hands out user ids.
+const USERS_NEXT_ID: &str = "users:next-id";
+
+/// Creates a user if `user:{name}` does not exist, atomically (one script): a new id, the
+/// hash, and the id-to-name entry. Returns 1 if it created the user, 0 if it existed.
+/// KEYS: `user:{name}`, `users:by-id`, `users:next-id`; ARGV: name, password hash.
+const CREATE_USER_IF_ABSENT: &str = "
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local id = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[1], 'id', id, 'password_hash', ARGV[2])
+redis.call('HSET', KEYS[2], id, ARGV[1])
+return 1
+";
+
+/// Why a [`RedisStore`] operation failed. `Display` is a short fixed phrase; the cause is in
+/// [`source()`](std::error::Error::source). No variant carries a token (the store only sees
+/// hashes).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RedisStoreError {
+    /// Redis failed: unreachable, timed out, an error reply.
+    Redis(redis::RedisError),
+    /// Hashing or checking a password failed (not: the password was wrong).
+    Password(StoreError),
+    /// `create_session` found a session under this key already (it is never overwritten).
+    SessionExists,
+    /// `create_session` for a user id that names no user.
+    UnknownUser,
+    /// A record in Redis that this store did not write (it does not parse).
+    Malformed,
+}
+
+impl fmt::Display for RedisStoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Redis(_) => "session store: redis error",
+            Self::Password(_) => "session store: password hashing failed",
+            Self::SessionExists => "session store: a session with this key exists",
+            Self::UnknownUser => "session store: no user with this id",
+            Self::Malformed => "session store: malformed record",
+        })
+    }
+}
+
+impl std::error::Error for RedisStoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Redis(err) => Some(err),
+            Self::Password(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<redis::RedisError> for RedisStoreError {
+    fn from(err: redis::RedisError) -> Self {
+        Self::Redis(err)
+    }
+}
+
+impl From<StoreError> for RedisStoreError {
+    fn from(err: StoreError) -> Self {
+        Self::Password(err)
+    }
+}
+
+/// Users and sessions in Redis, shared by every instance of the site that connects to it.
+///
+/// A cheap, cloneable handle around one [`ConnectionManager`] (a multiplexed connection that
+/// reconnects by itself). See the [crate docs](crate) for the keys.
+///
+/// # Examples
+///
+/// ```no_run
+/// use example_common::{SessionConfig, SiteStore as _};
+/// use example_redis::RedisStore;
+/// use session_cookie::{Loader as _, Token};
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = RedisStore::connect("redis://127.0.0.1:6379", SessionConfig::default()).await?;
+/// let user = store.verify_password("demo", "demo").await?.ok_or("bad login")?;
+/// let token = Token::generate()?;
+/// store.create_session(&token, user.id).await?;
+/// assert_eq!(store.load(&token).await?, Some(user));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    config: SessionConfig,
+    clock: Arc<dyn Clock>,
+    /// The demo password's hash, made once at startup, for re-creating the demo account.
+    demo_hash: Arc<str>,
+}
+
+impl RedisStore {
+    /// Connects to Redis at `url` (such as `redis://127.0.0.1:6379`), with the timeouts
+    /// above, and creates the demo account ([`DEMO_USER`] / [`DEMO_PASSWORD`]) if absent.
+    ///
+    /// # Errors
+    ///
+    /// [`RedisStoreError::Redis`] if the URL is invalid or Redis cannot be reached;
+    /// [`RedisStoreError::Password`] if hashing the demo password fails.
+    pub async fn connect(url: &str, config: SessionConfig) -> Result<Self, RedisStoreError> {
+        let client = redis::Client::open(url)?;
+        let manager = ConnectionManagerConfig::new()
+            .set_connection_timeout(CONNECTION_TIMEOUT)
+            .set_response_timeout(RESPONSE_TIMEOUT)
+            // A reconnect is one attempt, no backoff (redis 0.32's backoff starts at 1 s, with
+            // jitter): it fails the waiting requests at once, and the next request starts a
+            // new one. A dead Redis is a quick 500; a live one is found again on the next
+            // request.
+            .set_number_of_retries(0);
+        let conn = ConnectionManager::new_with_config(client, manager).await?;
+        let demo_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+            .await
+            .map_err(|err| RedisStoreError::Password(err.into()))??;
+        let store = Self {
+            conn,
+            config,
+            clock: Arc::new(SystemClock),
+            demo_hash: demo_hash.into(),
+        };
+        store.create_demo_if_absent().await?;
+        Ok(store)
+    }
+
+    /// Replaces the time source (the system clock by default), e.g. with a
+    /// [`ManualClock`](example_common::ManualClock) in tests. Redis's own TTLs still run on
+    /// Redis's clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The lifetimes this store enforces.
+    #[must_use]
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// The Redis key of `token`'s session: `session:` and the hex of `token.hash()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> Result<(), session_token::Error> {
+    /// let token = session_cookie::Token::generate()?;
+    /// let key = example_redis::RedisStore::session_key(&token);
+    /// assert_eq!(key.len(), "session:".len() + 64);
+    /// assert!(!key.contains(token.encode().as_str()));
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn session_key(token: &Token) -> String {
+        let mut key = String::with_capacity(8 + 64);
+        key.push_str("session:");
+        for byte in token.hash() {
+            let _ = write!(key, "{byte:02x}");
+        }
+        key
+    }
+
+    async fn create_demo_if_absent(&self) -> Result<(), RedisStoreError> {
+        let _created: i64 = redis::cmd("EVAL")
+            .arg(CREATE_USER_IF_ABSENT)
+            .arg(3)
+            .arg(user_key(DEMO_USER))
+            .arg(USERS_BY_ID)
+            .arg(USERS_NEXT_ID)
+            .arg(DEMO_USER)
+            .arg(&*self.demo_hash)
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(())
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<(i64, String)>, RedisStoreError> {
+        let (id, hash): (Option<i64>, Option<String>) = redis::cmd("HMGET")
+            .arg(user_key(name))
+            .arg("id")
+            .arg("password_hash")
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(id.zip(hash))
+    }
+
+    /// `touch_interval`, capped at half the idle timeout (at least one second), as the
+    /// SQLite store does.
+    fn touch_interval(&self) -> i64 {
+        secs(self.config.touch_interval)
+            .min(secs(self.config.idle_timeout) / 2)
+            .max(1)
+    }
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Loader for RedisStore {
+    type User = User;
+    type Error = RedisStoreError;
+
+    /// The user of the live session stored under `token.hash()`, or `Ok(None)` when there is
+    /// none (unknown, logged out, past its absolute lifetime: the key expired) or it has been
+    /// idle too long. One `GET`; a `SET .. XX KEEPTTL` at most once per touch interval.
+    /// Never creates a key.
+    async fn load(&self, token: &Token) -> Result<Option<User>, RedisStoreError> {
+        let key = Self::session_key(token);
+        let mut conn = self.conn.clone();
+        let value: Option<String> = redis::cmd("GET").arg(&key).query_async(&mut conn).await?;
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let session = SessionValue::parse(&value).ok_or(RedisStoreError::Malformed)?;
+        let now = self.clock.now();
+        let idle = now.saturating_sub(session.last_seen);
+        if idle >= secs(self.config.idle_timeout) {
+            // Left to its TTL; every instance reads it as expired meanwhile.
+            return Ok(None);
+        }
+        if idle >= self.touch_interval() {
+            let touched = SessionValue {
+                last_seen: now,
+                ..session.clone()
+            };
+            // XX: only if it still exists (a logout meanwhile is not undone); KEEPTTL: the
+            // absolute expiry stays where login put it.
+            let _: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(touched.to_string())
+                .arg("XX")
+                .arg("KEEPTTL")
+                .query_async(&mut conn)
+                .await?;
+        }
+        Ok(Some(User {
+            id: session.user_id,
+            name: session.name,
+        }))
+    }
+}
+
+impl SiteStore for RedisStore {
+    /// `HMGET user:{name}`, then Argon2 on the blocking pool (against a dummy hash for an
+    /// unknown name). Re-creates the demo account first if Redis lost it.
+    async fn verify_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<User>, RedisStoreError> {
+        let mut user = self.user(name).await?;
+        if user.is_none() && name == DEMO_USER {
+            self.create_demo_if_absent().await?;
+            user = self.user(name).await?;
+        }
+        let (id, stored) = match user {
+            Some((id, hash)) => (Some(id), Some(hash)),
+            None => (None, None),
+        };
+        let matches = verify_password_hash(stored, password.to_owned()).await?;
+        Ok(id.filter(|_| matches).map(|id| User {
+            id,
+            name: name.to_owned(),
+        }))
+    }
+
+    /// `SET session:{hex} "{id} {now} {name}" NX EX {absolute lifetime}`.
+    async fn create_session(&self, token: &Token, user_id: i64) -> Result<(), RedisStoreError> {
+        let mut conn = self.conn.clone();
+        let name: Option<String> = redis::cmd("HGET")
+            .arg(USERS_BY_ID)
+            .arg(user_id)
+            .query_async(&mut conn)
+            .await?;
+        let name = name.ok_or(RedisStoreError::UnknownUser)?;
+        let value = SessionValue {
+            user_id,
+            last_seen: self.clock.now(),
+            name,
+        };
+        let lifetime = self.config.absolute_lifetime.as_secs().max(1);
+        let created: Option<String> = redis::cmd("SET")
+            .arg(Self::session_key(token))
+            .arg(value.to_string())
+            .arg("NX")
+            .arg("EX")
+            .arg(lifetime)
+            .query_async(&mut conn)
+            .await?;
+        created.map(drop).ok_or(RedisStoreError::SessionExists)
+    }
+
+    /// `DEL session:{hex}`: the token is dead on every instance at once.
+    async fn delete_session(&self, token: &Token) -> Result<bool, RedisStoreError> {
+        let deleted: i64 = redis::cmd("DEL")
+            .arg(Self::session_key(token))
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(deleted > 0)
+    }
+}
+
+/// A session record: `"{user id} {last seen} {user name}"` (the name last: it may contain
+/// spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SessionValue {
+    user_id: i64,
+    last_seen: i64,
+    name: String,
+}
+
+impl SessionValue {
+    fn parse(value: &str) -> Option<Self> {
+        let mut parts = value.splitn(3, ' ');
+        Some(Self {
+            user_id: parts.next()?.parse().ok()?,
+            last_seen: parts.next()?.parse().ok()?,
+            name: parts.next()?.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for SessionValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.user_id, self.last_seen, self.name)
+    }
+}
+
+fn user_key(name: &str) -> String {
+    format!("user:{name}")
+}
+
+/// A duration in whole seconds, saturating at `i64::MAX`.
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_value_round_trips_with_spaces_in_the_name() {
+        let value = SessionValue {
+            user_id: 7,
+            last_seen: 1_700_000_000,
+            name: "Ada Lovelace".to_owned(),
+        };
+        assert_eq!(value.to_string(), "7 1700000000 Ada Lovelace");
+        assert_eq!(SessionValue::parse(&value.to_string()), Some(value));
+        for bad in ["", "7", "7 x name", "x 1 name", "7 1"] {
+            assert_eq!(SessionValue::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn session_key_is_the_hex_of_the_hash() {
+        let token = Token::generate().unwrap();
+        let key = RedisStore::session_key(&token);
+        let hex: String = token.hash().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(key, format!("session:{hex}"));
+    }
+
+    #[test]
+    fn error_display_is_fixed() {
+        use std::error::Error as _;
+        let err = RedisStoreError::SessionExists;
+        assert_eq!(
+            err.to_string(),
+            "session store: a session with this key exists"
+        );
+        assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn store_is_send_sync_and_a_site_store() {
+        fn assert_site_store<S: SiteStore>() {}
+        assert_site_store::<RedisStore>();
+    }
+}

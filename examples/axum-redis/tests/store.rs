@@ -1,0 +1,247 @@
+//! `RedisStore` against a real `redis-server` (one per test, on a free loopback port), with a
+//! manual clock for the idle timeout and the touch interval.
+//!
+//! Skipped with a notice without `redis-server`, except under `CI=true`, where it fails.
+
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::time::Duration;
+
+use example_common::{ManualClock, SessionConfig, SiteStore as _, User};
+use example_redis::{RedisStore, RedisStoreError};
+use redis::aio::MultiplexedConnection;
+use redis_server::RedisServer;
+use session_cookie::{Loader as _, Token};
+
+const T0: i64 = 1_700_000_000;
+
+fn config() -> SessionConfig {
+    SessionConfig {
+        absolute_lifetime: Duration::from_secs(3600),
+        idle_timeout: Duration::from_secs(600),
+        touch_interval: Duration::from_secs(60),
+    }
+}
+
+struct Fixture {
+    store: RedisStore,
+    clock: ManualClock,
+    conn: MultiplexedConnection,
+    redis: RedisServer,
+}
+
+async fn fixture(test: &str) -> Option<Fixture> {
+    let redis = RedisServer::start_or_skip(test)?;
+    let clock = ManualClock::new(T0);
+    let store = RedisStore::connect(&redis.url(), config())
+        .await
+        .expect("connect")
+        .with_clock(clock.clone());
+    let conn = redis::Client::open(redis.url())
+        .expect("the URL")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect to the test's Redis");
+    Some(Fixture {
+        store,
+        clock,
+        conn,
+        redis,
+    })
+}
+
+impl Fixture {
+    async fn demo(&self) -> User {
+        self.store
+            .verify_password("demo", "demo")
+            .await
+            .expect("verify_password")
+            .expect("the demo account")
+    }
+
+    async fn get(&mut self, key: &str) -> Option<String> {
+        redis::cmd("GET")
+            .arg(key)
+            .query_async(&mut self.conn)
+            .await
+            .expect("a Redis command")
+    }
+
+    async fn keys(&mut self, pattern: &str) -> Vec<String> {
+        redis::cmd("KEYS")
+            .arg(pattern)
+            .query_async(&mut self.conn)
+            .await
+            .expect("a Redis command")
+    }
+}
+
+#[tokio::test]
+async fn passwords_and_the_demo_account() {
+    let Some(mut f) = fixture("passwords_and_the_demo_account").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    assert_eq!(demo.name, "demo");
+    for (name, password) in [
+        ("demo", "Demo"),
+        ("demo", ""),
+        ("Demo", "demo"),
+        ("nobody", "demo"),
+    ] {
+        assert_eq!(f.store.verify_password(name, password).await.unwrap(), None);
+    }
+    // Connecting again (a second instance) keeps the account and its id.
+    let second = RedisStore::connect(&f.redis.url(), config()).await.unwrap();
+    assert_eq!(
+        second.verify_password("demo", "demo").await.unwrap(),
+        Some(demo.clone())
+    );
+    // Gone (a Redis restart without persistence): re-created on demand.
+    let _: () = redis::cmd("FLUSHALL")
+        .query_async(&mut f.conn)
+        .await
+        .unwrap();
+    assert!(
+        f.store
+            .verify_password("demo", "demo")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let hash: String = redis::cmd("HGET")
+        .arg("user:demo")
+        .arg("password_hash")
+        .query_async(&mut f.conn)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
+    assert!(f.keys("session:*").await.is_empty());
+}
+
+#[tokio::test]
+async fn sessions_are_keyed_by_the_hash_with_the_absolute_lifetime_as_ttl() {
+    let Some(mut f) = fixture("sessions_are_keyed_by_the_hash").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = Token::generate().unwrap();
+    f.store.create_session(&token, demo.id).await.unwrap();
+    let key = RedisStore::session_key(&token);
+    assert_eq!(f.keys("session:*").await, std::slice::from_ref(&key));
+    let value = f.get(&key).await.unwrap();
+    assert_eq!(value, format!("{} {T0} demo", demo.id));
+    assert!(!key.contains(token.encode().as_str()));
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&key)
+        .query_async(&mut f.conn)
+        .await
+        .unwrap();
+    assert!((3590..=3600).contains(&ttl), "{ttl}");
+    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo));
+}
+
+#[tokio::test]
+async fn create_never_overwrites_and_unknown_users_are_refused() {
+    let Some(mut f) = fixture("create_never_overwrites").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = Token::generate().unwrap();
+    f.store.create_session(&token, demo.id).await.unwrap();
+    f.clock.advance(Duration::from_secs(5));
+    let err = f.store.create_session(&token, demo.id).await.unwrap_err();
+    assert!(matches!(err, RedisStoreError::SessionExists), "{err:?}");
+    let value = f.get(&RedisStore::session_key(&token)).await.unwrap();
+    assert!(value.contains(&T0.to_string()), "not overwritten: {value}");
+    let other = Token::generate().unwrap();
+    let err = f.store.create_session(&other, 999).await.unwrap_err();
+    assert!(matches!(err, RedisStoreError::UnknownUser), "{err:?}");
+    assert_eq!(f.keys("session:*").await.len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_tokens_create_nothing_and_logout_deletes() {
+    let Some(mut f) = fixture("unknown_tokens_create_nothing").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    for _ in 0..3 {
+        let unknown = Token::generate().unwrap();
+        assert_eq!(f.store.load(&unknown).await.unwrap(), None);
+        assert!(!f.store.delete_session(&unknown).await.unwrap());
+    }
+    assert!(f.keys("session:*").await.is_empty());
+    let token = Token::generate().unwrap();
+    f.store.create_session(&token, demo.id).await.unwrap();
+    assert!(f.store.delete_session(&token).await.unwrap());
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert!(f.keys("session:*").await.is_empty());
+}
+
+#[tokio::test]
+async fn idle_timeout_and_touch_at_most_once_per_interval() {
+    let Some(mut f) = fixture("idle_timeout_and_touch").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = Token::generate().unwrap();
+    f.store.create_session(&token, demo.id).await.unwrap();
+    let key = RedisStore::session_key(&token);
+    let last_seen = |value: Option<String>| -> i64 {
+        value.unwrap().split(' ').nth(1).unwrap().parse().unwrap()
+    };
+    for (at, expected) in [
+        (T0 + 1, T0),
+        (T0 + 59, T0),
+        (T0 + 60, T0 + 60),
+        (T0 + 61, T0 + 60),
+        (T0 + 119, T0 + 60),
+        (T0 + 200, T0 + 200),
+    ] {
+        f.clock.set(at);
+        for _ in 0..3 {
+            assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+        }
+        assert_eq!(
+            last_seen(f.get(&key).await),
+            expected,
+            "at T0 + {}",
+            at - T0
+        );
+    }
+    // The touch keeps the TTL (the absolute expiry does not move).
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&key)
+        .query_async(&mut f.conn)
+        .await
+        .unwrap();
+    assert!((3590..=3600).contains(&ttl), "{ttl}");
+    // Idle: 600 s after the last recorded activity the session is over, and not touched.
+    f.clock.set(T0 + 200 + 599);
+    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+    let touched = T0 + 200 + 599;
+    f.clock.set(touched + 600);
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert_eq!(last_seen(f.get(&key).await), touched);
+}
+
+#[tokio::test]
+async fn redis_down_is_an_error_not_a_none() {
+    let Some(mut f) = fixture("redis_down_is_an_error").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = Token::generate().unwrap();
+    f.store.create_session(&token, demo.id).await.unwrap();
+    f.redis.stop();
+    let started = std::time::Instant::now();
+    let err = f.store.load(&token).await.unwrap_err();
+    assert!(matches!(err, RedisStoreError::Redis(_)), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
