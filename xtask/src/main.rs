@@ -422,10 +422,13 @@ fn bench_e2e(quick: bool) -> Result {
         return Ok(());
     }
     let seconds = if quick { 3 } else { 10 };
+    // The bench profile (release + debug info, for `perf`), whose artifacts `cargo xtask
+    // bench` shares; its output directory is `target/release`.
     cargo([
         "build",
         "--locked",
-        "--release",
+        "--profile",
+        "bench",
         "-p",
         "sessionkit-benches",
         "--bin",
