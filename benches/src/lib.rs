@@ -216,8 +216,13 @@ pub mod axum_apps {
     }
 
     /// `GET path`, with `cookie` as the `Cookie` header when given.
-    pub fn request(path: &str, cookie: Option<&str>) -> Request<Body> {
-        let mut builder = Request::get(path);
+    ///
+    /// The URI is `Uri::from_static`: cloning it (axum does, for `OriginalUri`) is free, as
+    /// it is for a URI hyper parsed from its read buffer. A URI parsed from a `&str` would
+    /// allocate on its first clone for every path but `/`, which made `/maybe` cost one
+    /// allocation more than `/` for a reason that has nothing to do with sessions.
+    pub fn request(path: &'static str, cookie: Option<&str>) -> Request<Body> {
+        let mut builder = Request::get(http::Uri::from_static(path));
         if let Some(cookie) = cookie {
             builder = builder.header(header::COOKIE, cookie);
         }
