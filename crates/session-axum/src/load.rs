@@ -8,7 +8,9 @@ use crate::rejection::SessionRejection;
 /// What the loader said for this request, kept in the request's extensions.
 ///
 /// `owner` is the loader that answered: two `Sessions` with the same user type (two cookies)
-/// must not read each other's entry.
+/// must not read each other's entry. Only requests whose cookie carried a well-formed token
+/// get an entry: without one the loader never runs, and reading the cookie again is cheaper
+/// than an entry.
 struct Loaded<U, const N: usize> {
     owner: DynLoader<U, N>,
     outcome: Result<Option<U>, LoadError>,
@@ -24,8 +26,8 @@ impl<U: Clone, const N: usize> Clone for Loaded<U, N> {
 }
 
 /// The user of the request's session: from the cache, else from the cookie and the loader
-/// (at most once per request), else `None` without calling the loader when there is no
-/// well-formed token.
+/// (at most once per request), else `None` without calling the loader (and without touching
+/// the extensions) when there is no well-formed token.
 pub(crate) async fn user<U, const N: usize>(
     proxy: &CookieProxy<N>,
     loader: &DynLoader<U, N>,
@@ -42,10 +44,10 @@ where
     let outcome = match cached {
         Some(outcome) => outcome,
         None => {
-            let outcome = match proxy.load(&parts.headers) {
-                None => Ok(None),
-                Some(token) => loader.load(token).await,
+            let Some(token) = proxy.load(&parts.headers) else {
+                return Ok(None);
             };
+            let outcome = loader.load(token).await;
             parts.extensions.insert(Loaded {
                 owner: loader.clone(),
                 outcome: outcome.clone(),
