@@ -1,32 +1,150 @@
 //! The per-request cache of the loader's call.
 
 use core::future::Future;
+use core::mem;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use actix_web::http::header;
 use actix_web::{HttpMessage as _, HttpRequest};
-use futures_util::future::{FutureExt as _, Shared};
-use session_cookie::{CookieProxy, DynLoader, LoadFuture};
+use session_cookie::{CookieProxy, DynLoader, LoadError, LoadFuture};
 
 use crate::rejection::SessionRejection;
 
-/// One loader call, awaited by every extractor of the request that asks.
+type Outcome<U> = Result<Option<U>, LoadError>;
+
+/// One loader call, driven and awaited by every extractor of the request that asks.
 ///
 /// actix-web starts all of a handler's extractors before polling them together, so the
 /// first one to ask stores the call here *before* it runs, and the others await the same
-/// call instead of starting their own.
-type SharedLoad<U> = Shared<LoadFuture<U>>;
+/// call instead of starting their own. Whoever is polled drives the loader's future; the
+/// wakers of the others are woken when it finishes, or when a driver is dropped before it
+/// finishes (so that another one takes over). One allocation (the `Arc`), against two for
+/// `futures_util`'s `Shared` (its `Arc` and its waker slab).
+struct Slot<U> {
+    state: Mutex<State<U>>,
+}
 
-/// The loader call for this request, kept in the request's extensions.
+enum State<U> {
+    /// `future` is `None` only while one of the parties polls it.
+    Loading {
+        future: Option<LoadFuture<U>>,
+        wakers: Vec<Waker>,
+    },
+    Done(Outcome<U>),
+}
+
+impl<U> Slot<U> {
+    fn lock(&self) -> MutexGuard<'_, State<U>> {
+        // Nothing is left half-written under the lock: a poisoned state is still valid.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The loader call for this request, kept in the request's extensions. Only requests
+/// whose cookie carries a well-formed token get one: without a token the loader never runs,
+/// and reading the cookie again is cheaper than an entry.
 ///
 /// `owner` is the loader that answers: two `Sessions` with the same user type (two cookies)
 /// must not read each other's entry.
 struct Loaded<U, const N: usize> {
     owner: DynLoader<U, N>,
-    load: SharedLoad<U>,
+    slot: Arc<Slot<U>>,
+}
+
+/// What one extractor awaits: nothing (no token), or its share of the request's call.
+enum Call<U> {
+    NoSession,
+    Shared { slot: Arc<Slot<U>>, finished: bool },
+}
+
+impl<U: Clone> Future for Call<U> {
+    type Output = Result<Option<U>, SessionRejection>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (slot, finished) = match self.get_mut() {
+            Call::NoSession => return Poll::Ready(Ok(None)),
+            Call::Shared { slot, finished } => (slot, finished),
+        };
+        let outcome = match poll_slot(slot, cx) {
+            Poll::Ready(outcome) => outcome,
+            Poll::Pending => return Poll::Pending,
+        };
+        *finished = true;
+        Poll::Ready(outcome.map_err(SessionRejection::loader_failed))
+    }
+}
+
+fn poll_slot<U: Clone>(slot: &Slot<U>, cx: &mut Context<'_>) -> Poll<Outcome<U>> {
+    let mut future = {
+        let mut state = slot.lock();
+        match &mut *state {
+            State::Done(outcome) => return Poll::Ready(outcome.clone()),
+            State::Loading { future, wakers } => match future.take() {
+                Some(future) => future,
+                None => {
+                    // Another thread is polling it right now; it wakes us when done.
+                    register(wakers, cx.waker());
+                    return Poll::Pending;
+                }
+            },
+        }
+    };
+    // The lock is not held while the application's future runs.
+    let poll = future.as_mut().poll(cx);
+    let mut state = slot.lock();
+    match poll {
+        Poll::Ready(outcome) => {
+            let previous = mem::replace(&mut *state, State::Done(outcome.clone()));
+            drop(state);
+            if let State::Loading { wakers, .. } = previous {
+                wakers.into_iter().for_each(Waker::wake);
+            }
+            Poll::Ready(outcome)
+        }
+        Poll::Pending => {
+            if let State::Loading {
+                future: place,
+                wakers,
+            } = &mut *state
+            {
+                *place = Some(future);
+                register(wakers, cx.waker());
+            }
+            Poll::Pending
+        }
+    }
+}
+
+fn register(wakers: &mut Vec<Waker>, waker: &Waker) {
+    if !wakers.iter().any(|w| w.will_wake(waker)) {
+        wakers.push(waker.clone());
+    }
+}
+
+impl<U> Drop for Call<U> {
+    fn drop(&mut self) {
+        let Call::Shared {
+            slot,
+            finished: false,
+        } = self
+        else {
+            return;
+        };
+        // This party may have been the one the loader's future would wake: let the others
+        // know, so that one of them drives it from now on.
+        let wakers = match &mut *slot.lock() {
+            State::Loading { wakers, .. } => mem::take(wakers),
+            State::Done(_) => return,
+        };
+        wakers.into_iter().for_each(Waker::wake);
+    }
 }
 
 /// The user of the request's session: the cached call, else a new one (at most one per
-/// request), else `None` without calling the loader when there is no well-formed token.
+/// request), else `None` without calling the loader (and without touching the extensions)
+/// when there is no well-formed token.
 ///
 /// Everything that touches the request happens before the returned future is first polled,
 /// so no `RefCell` borrow of the extensions is held across an `.await`, and the future
@@ -39,20 +157,14 @@ pub(crate) fn user<U, const N: usize>(
 where
     U: Clone + Send + Sync + 'static,
 {
-    let load = call(proxy, loader, req);
-    async move {
-        match load {
-            None => Ok(None),
-            Some(load) => load.await.map_err(SessionRejection::loader_failed),
-        }
-    }
+    call(proxy, loader, req)
 }
 
 fn call<U, const N: usize>(
     proxy: &CookieProxy<N>,
     loader: &DynLoader<U, N>,
     req: &HttpRequest,
-) -> Option<SharedLoad<U>>
+) -> Call<U>
 where
     U: Clone + Send + Sync + 'static,
 {
@@ -60,16 +172,29 @@ where
         .extensions()
         .get::<Loaded<U, N>>()
         .filter(|hit| hit.owner.same_loader(loader))
-        .map(|hit| hit.load.clone());
-    if cached.is_some() {
-        return cached;
+        .map(|hit| Arc::clone(&hit.slot));
+    if let Some(slot) = cached {
+        return Call::Shared {
+            slot,
+            finished: false,
+        };
     }
     let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
-    let token = proxy.load_from_values(values)?;
-    let load = loader.load(token).shared();
+    let Some(token) = proxy.load_from_values(values) else {
+        return Call::NoSession;
+    };
+    let slot = Arc::new(Slot {
+        state: Mutex::new(State::Loading {
+            future: Some(loader.load(token)),
+            wakers: Vec::new(),
+        }),
+    });
     req.extensions_mut().insert(Loaded {
         owner: loader.clone(),
-        load: load.clone(),
+        slot: Arc::clone(&slot),
     });
-    Some(load)
+    Call::Shared {
+        slot,
+        finished: false,
+    }
 }
