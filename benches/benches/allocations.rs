@@ -45,6 +45,7 @@ fn axum() {
     let cases = [
         ("bare-no-cookie", &bare, "/", None, 200),
         ("bare-cookie", &bare, "/", Some(&*cookie), 200),
+        ("bare-maybe-no-cookie", &bare, "/maybe", None, 200),
         ("ours-cookie", &ours, "/", Some(&*cookie), 200),
         ("ours-rawkey-cookie", &ours_raw, "/", Some(&*cookie), 200),
         ("ours-no-cookie-401", &ours, "/", None, 401),
@@ -109,6 +110,7 @@ fn actix() {
     }
     case!("bare-no-cookie", bare, "/", None, 200);
     case!("bare-cookie", bare, "/", Some(&*cookie), 200);
+    case!("bare-maybe-no-cookie", bare, "/maybe", None, 200);
     case!("ours-cookie", ours, "/", Some(&*cookie), 200);
     case!("ours-no-cookie-401", ours, "/", None, 401);
     case!("ours-optional-no-cookie", ours, "/maybe", None, 200);

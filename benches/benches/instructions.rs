@@ -27,9 +27,10 @@ const WARM_UP: usize = 64;
 const REQUESTS: usize = 1000;
 
 /// (framework, variant): every variant `serve` knows, in table order.
-const VARIANTS: [(&str, &str); 17] = [
+const VARIANTS: [(&str, &str); 19] = [
     ("axum", "bare-no-cookie"),
     ("axum", "bare-cookie"),
+    ("axum", "bare-maybe-no-cookie"),
     ("axum", "ours-cookie"),
     ("axum", "ours-rawkey-cookie"),
     ("axum", "ours-no-cookie-401"),
@@ -40,6 +41,7 @@ const VARIANTS: [(&str, &str); 17] = [
     ("axum", "axum-login-no-cookie"),
     ("actix", "bare-no-cookie"),
     ("actix", "bare-cookie"),
+    ("actix", "bare-maybe-no-cookie"),
     ("actix", "ours-cookie"),
     ("actix", "ours-no-cookie-401"),
     ("actix", "ours-optional-no-cookie"),
@@ -81,7 +83,7 @@ fn drive(filter: &str) {
         "| framework | variant | instructions/request | vs bare (same Cookie header) | added over bare |"
     );
     println!("|---|---|---:|---:|---:|");
-    let mut bare = [0.0_f64; 2]; // [no cookie, cookie], per framework
+    let mut bare = [0.0_f64; 3]; // [no cookie, cookie, /maybe no cookie], per framework
     for (framework, variant) in VARIANTS {
         let id = format!("{framework}/{variant}");
         if !id.contains(filter) {
@@ -101,8 +103,13 @@ fn drive(filter: &str) {
         assert!(status.success(), "{id} under valgrind: {status}");
         #[allow(clippy::cast_precision_loss)]
         let per = total_instructions(&out) as f64 / REQUESTS as f64;
-        let with_cookie =
-            usize::from(variant.ends_with("-cookie") && !variant.contains("no-cookie"));
+        // The bare counterpart: same Cookie header, and for the optional variant (`/maybe`)
+        // the same route.
+        let with_cookie = if variant.contains("maybe") || variant.contains("optional") {
+            2
+        } else {
+            usize::from(variant.ends_with("-cookie") && !variant.contains("no-cookie"))
+        };
         if variant.starts_with("bare-") {
             bare[with_cookie] = per;
         }
@@ -149,6 +156,7 @@ fn axum(variant: &str, requests: usize) {
     let (router, path, cookie, status) = match variant {
         "bare-no-cookie" => (axum_apps::bare(), "/", None, 200),
         "bare-cookie" => (axum_apps::bare(), "/", Some(cookie), 200),
+        "bare-maybe-no-cookie" => (axum_apps::bare(), "/maybe", None, 200),
         "ours-cookie" => (axum_apps::ours(Keying::Sha256).0, "/", Some(cookie), 200),
         "ours-rawkey-cookie" => (axum_apps::ours(Keying::Raw).0, "/", Some(cookie), 200),
         "ours-no-cookie-401" => (axum_apps::ours(Keying::Sha256).0, "/", None, 401),
@@ -207,6 +215,9 @@ fn actix(variant: &str, requests: usize) {
                 Some(&*cookie),
                 200
             );
+        }
+        "bare-maybe-no-cookie" => {
+            serve!(system.block_on(actix_apps::bare()), "/maybe", None, 200);
         }
         "ours-cookie" => {
             let (app, cookie) = system.block_on(actix_apps::ours());

@@ -97,9 +97,12 @@ pub mod axum_apps {
 
     use super::{HELLO, HashMap, Keying, Me, ada, black_box, our_session};
 
-    /// `GET /` -> `hello`, nothing else.
+    /// `GET /` -> `hello`; `GET /maybe` too (the route of the optional variant, so that its
+    /// anonymous request has a bare counterpart with the same path).
     pub fn bare() -> Router {
-        Router::new().route("/", get(|| async { HELLO }))
+        Router::new()
+            .route("/", get(|| async { HELLO }))
+            .route("/maybe", get(|| async { HELLO }))
     }
 
     /// `GET /` with our required `User<Me>` extractor, `GET /maybe` with `Option<User<Me>>`;
@@ -313,9 +316,15 @@ pub mod actix_apps {
     {
     }
 
-    /// `GET /` -> `hello`.
+    /// `GET /` -> `hello`; `GET /maybe` too, registered second as in [`ours`] (actix-web
+    /// tries routes in order, so `/maybe` costs a failed match of `/` in both apps).
     pub async fn bare() -> impl TestApp {
-        test::init_service(App::new().route("/", web::get().to(|| async { HELLO }))).await
+        test::init_service(
+            App::new()
+                .route("/", web::get().to(|| async { HELLO }))
+                .route("/maybe", web::get().to(|| async { HELLO })),
+        )
+        .await
     }
 
     /// `GET /` with our `User<Me>`, `GET /maybe` with `MaybeUser<Me>`, the same in-memory
@@ -398,13 +407,16 @@ pub mod actix_apps {
         (app, cookie)
     }
 
-    /// `GET path`, with `cookie` as the `Cookie` header when given.
-    pub fn request(path: &str, cookie: Option<&str>) -> actix_http::Request {
-        let mut req = test::TestRequest::get().uri(path);
+    /// `GET path`, with `cookie` as the `Cookie` header when given. The URI is
+    /// `Uri::from_static`, as in [`axum_apps::request`](super::axum_apps::request).
+    pub fn request(path: &'static str, cookie: Option<&str>) -> actix_http::Request {
+        let mut req = test::TestRequest::get();
         if let Some(cookie) = cookie {
             req = req.insert_header((header::COOKIE, cookie));
         }
-        req.to_request()
+        let mut req = req.to_request();
+        req.head_mut().uri = actix_web::http::Uri::from_static(path);
+        req
     }
 
     /// The server-side store actix-session does not ship: session key -> state in a
