@@ -1,4 +1,15 @@
 //! Finding the session token in `Cookie` header values: bytes in, no allocation.
+//!
+//! The algorithm: headers are read in order (each counted against [`MAX_COOKIE_BYTES`]
+//! before its pairs are read), and every `;`-separated pair is visited and counted against
+//! [`MAX_COOKIE_PAIRS`]. A pair that does not start with `OWS name OWS "=" OWS` is skipped
+//! with a word-at-a-time search for the next `;`. For the pair that does, the candidate
+//! value is the next `Token::<N>::ENCODED_LEN` bytes, and the pair must end right after it
+//! (OWS, then `;` or the end of the header); the candidate is then decoded, and if it
+//! decodes it holds no `;` (not a base64url symbol), so the session pair is never searched
+//! for `;`. A name-matching pair that fails either check has no token and is skipped from
+//! its start with the same `;` search. This reads the same tokens as splitting every pair
+//! and trimming its value, with the same caps and duplicate rule.
 
 use session_token::Token;
 
@@ -66,16 +77,6 @@ fn trim_start_ows(mut s: &[u8]) -> &[u8] {
     s
 }
 
-fn trim_end_ows(mut s: &[u8]) -> &[u8] {
-    while let [rest @ .., last] = s {
-        if !is_ows(*last) {
-            break;
-        }
-        s = rest;
-    }
-    s
-}
-
 /// The index of the first `;` in `s`, eight bytes at a time (SWAR, no `unsafe`).
 fn find_semicolon(s: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -102,17 +103,53 @@ fn find_semicolon(s: &[u8]) -> Option<usize> {
         .map(|i| offset + i)
 }
 
-/// The token in one `name=value` pair, if the pair is `name` and its value is a well-formed
-/// token. OWS around the name, around `=` and around the value is ignored; nothing is decoded.
-fn token_in<const N: usize>(pair: &[u8], name: &[u8]) -> Option<Token<N>> {
-    let rest = trim_start_ows(pair).strip_prefix(name)?;
+/// The rest of `s` after its first `;`, or `None` if `s` has none (its first pair is its last).
+fn after_semicolon(s: &[u8]) -> Option<&[u8]> {
+    find_semicolon(s).and_then(|i| s.get(i + 1..))
+}
+
+/// The value of the pair at the start of `s` if that pair is `name`: what follows
+/// `OWS name OWS "=" OWS`. The value runs up to the pair's `;` or further (the caller finds
+/// where the pair ends). `name` holds no `;` (a validated cookie name), so a match never
+/// crosses into the next pair.
+fn value_after_name<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let rest = trim_start_ows(s).strip_prefix(name)?;
     let value = trim_start_ows(rest).strip_prefix(b"=")?;
-    let value = trim_end_ows(trim_start_ows(value));
-    // `decode` rejects other lengths first, in O(1).
-    Token::decode(value).ok()
+    Some(trim_start_ows(value))
+}
+
+/// Splits off the pair at the start of `s`: its value if the pair is `name` and the value
+/// (OWS around it ignored) is token-length, and the rest of `s` after the pair's `;` (`None`
+/// if this pair is the last).
+///
+/// The fast path for the session pair: a token is exactly `Token::<N>::ENCODED_LEN` bytes,
+/// so the candidate is that many bytes after `=`, and the pair must end right after it (OWS,
+/// then `;` or the end): the value is never scanned for `;`. The returned rest is right
+/// only if the candidate decodes (a `;` is not a symbol); if it does not, the caller finds
+/// the end of the pair with [`after_semicolon`], as for any other pair. A pair whose value
+/// is not token-length has no token and is skipped here with the `;` search.
+fn split_pair<'a, const N: usize>(
+    s: &'a [u8],
+    name: &[u8],
+) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
+    let Some(value) = value_after_name(s, name) else {
+        return (None, after_semicolon(s));
+    };
+    if let Some((candidate, tail)) = value.split_at_checked(Token::<N>::ENCODED_LEN) {
+        match trim_start_ows(tail) {
+            [] => return (Some(candidate), None),
+            [b';', rest @ ..] => return (Some(candidate), Some(rest)),
+            _ => {}
+        }
+    }
+    (None, after_semicolon(value))
 }
 
 /// Reads the token under `name` from `values`, the `Cookie` header values of one request.
+///
+/// Every pair is still visited (the pair cap counts them all), but only a pair that starts
+/// with `name` and `=` is looked at beyond the `;` search, and the session pair itself is
+/// not searched for `;` at all (see [`split_pair`]).
 pub(crate) fn find<const N: usize, I>(
     name: &[u8],
     policy: DuplicatePolicy,
@@ -130,18 +167,15 @@ where
         bytes_left = bytes_left.checked_sub(value.len())?;
         let mut rest = Some(value);
         while let Some(current) = rest {
-            let pair = match find_semicolon(current) {
-                Some(i) => {
-                    rest = current.get(i + 1..);
-                    &current[..i]
-                }
-                None => {
-                    rest = None;
-                    current
-                }
-            };
             pairs_left = pairs_left.checked_sub(1)?;
-            let Some(token) = token_in::<N>(pair, name) else {
+            let (candidate, next) = split_pair::<N>(current, name);
+            rest = next;
+            let Some(candidate) = candidate else {
+                continue;
+            };
+            let Ok(token) = Token::<N>::decode(candidate) else {
+                // Not a token; the pair may end inside the candidate.
+                rest = after_semicolon(current);
                 continue;
             };
             match (&found, policy) {
@@ -199,9 +233,9 @@ mod tests {
 
     #[test]
     fn ows_is_space_and_tab_only() {
-        assert!(token_in::<16>(b" \tid \t= \tAAAAAAAAAAAAAAAAAAAAAA\t ", b"id").is_some());
-        assert!(token_in::<16>(b"\x0bid=AAAAAAAAAAAAAAAAAAAAAA", b"id").is_none());
-        assert!(token_in::<16>(b"id=AAAAAAAAAAAAAAAAAAAAAA\r", b"id").is_none());
+        assert!(find16(&[b" \tid \t= \tAAAAAAAAAAAAAAAAAAAAAA\t "]).is_some());
+        assert!(find16(&[b"\x0bid=AAAAAAAAAAAAAAAAAAAAAA"]).is_none());
+        assert!(find16(&[b"id=AAAAAAAAAAAAAAAAAAAAAA\r"]).is_none());
     }
 
     #[test]

@@ -246,3 +246,84 @@ fn only_the_cookie_header_is_a_source() {
     map.insert(http::header::SET_COOKIE, value);
     assert_eq!(proxy().load(&map), None);
 }
+
+/// Edges of the fast path that reads the session pair without searching it for `;`.
+#[test]
+fn session_pair_fast_path_edges() {
+    let (t1, e1) = token(1);
+    let (_, e2) = token(2);
+    // The name inside another cookie's value, or as the suffix of another name: not the name.
+    assert_eq!(load_str(&format!("x={NAME}={e1}")), None);
+    assert_eq!(
+        load_str(&format!("x={NAME}={e1}; {NAME}={e2}")),
+        Some(token(2).0)
+    );
+    assert_eq!(load_str(&format!("a{NAME}={e1}")), None);
+    assert_eq!(
+        load_str(&format!("a{NAME}={e1}; {NAME}={e1}")),
+        Some(t1.clone())
+    );
+    // Another cookie's value holding `;name=<other token>` is a pair of its own (split on `;`).
+    assert_eq!(load_str(&format!("{NAME}={e1}; x=1;{NAME}={e2}")), None);
+    // A token followed by more than OWS before `;` or the end: not a token; the next pair
+    // is still read.
+    assert_eq!(load_str(&format!("{NAME}={e1}x")), None);
+    assert_eq!(
+        load_str(&format!("{NAME}={e1}x; {NAME}={e2}")),
+        Some(token(2).0)
+    );
+    assert_eq!(
+        load_str(&format!("{NAME}={e1}x;{NAME}={e2}")),
+        Some(token(2).0)
+    );
+    assert_eq!(
+        load_str(&format!("{NAME}={e1} \t;{NAME}={e1} \t")),
+        Some(t1.clone())
+    );
+    // A `;` inside the token-length window ends the pair there: the bytes after it are the
+    // next pair, read as such.
+    let short = &e1[..10];
+    let cut = format!("{NAME}={short};{NAME}={e2}");
+    assert_eq!(load_str(&cut), Some(token(2).0));
+    let cut = format!("{NAME}={short};{}", &e2[10..]);
+    assert_eq!(load_str(&cut), None);
+    // An empty value, a value shorter than a token at the end, `=` with no value.
+    assert_eq!(load_str(&format!("{NAME}=; {NAME}={e1}")), Some(t1.clone()));
+    assert_eq!(load_str(&format!("{NAME}={e1}; {NAME}=")), Some(t1.clone()));
+    assert_eq!(load_str(&format!("{NAME}={short}")), None);
+    // Non-UTF-8 right after the token is not OWS: not a token.
+    let mut bytes = format!("{NAME}={e1}").into_bytes();
+    bytes.push(0xff);
+    assert_eq!(load(&[&bytes]), None);
+}
+
+/// The pair cap still counts every pair, the session pair included, across headers.
+#[test]
+fn pair_cap_counts_the_session_pair_and_pairs_after_it() {
+    let (t1, e1) = token(1);
+    let session = format!("{NAME}={e1}");
+    // The session first, then exactly MAX_COOKIE_PAIRS - 1 pairs: found.
+    let after = "x;".repeat(MAX_COOKIE_PAIRS - 2) + "x";
+    assert_eq!(
+        load(&[session.as_bytes(), after.as_bytes()]),
+        Some(t1.clone())
+    );
+    // One more pair after the session: over the cap, no session (Reject); FirstWins
+    // returned before the cap.
+    let after = format!("x;{after}");
+    assert_eq!(load(&[session.as_bytes(), after.as_bytes()]), None);
+    let first_wins = proxy().with_duplicate_policy(DuplicatePolicy::FirstWins);
+    assert_eq!(
+        first_wins.load_from_values([session.as_bytes(), after.as_bytes()]),
+        Some(t1.clone())
+    );
+    // The session pair ending the header with `;` adds an empty pair, counted too.
+    let session_semi = format!("{session};");
+    let after = "x;".repeat(MAX_COOKIE_PAIRS - 3) + "x";
+    assert_eq!(
+        load(&[session_semi.as_bytes(), after.as_bytes()]),
+        Some(t1.clone())
+    );
+    let after = format!("x;{after}");
+    assert_eq!(load(&[session_semi.as_bytes(), after.as_bytes()]), None);
+}
