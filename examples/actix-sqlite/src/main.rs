@@ -43,7 +43,7 @@ fn main() -> ExitCode {
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let proxy = example_common::cookie_proxy("example-actix", args.addr);
+    let proxy = example_common::cookie_proxy("example-actix", args.addr, args.secure_cookies);
     let sessions = Sessions::<Account>::new(proxy, store.clone());
     let store = web::Data::new(store);
     let server = HttpServer::new(move || {

@@ -13,7 +13,7 @@ use example_redis::RedisStore;
 const PACKAGE: &str = "example-redis";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 const USAGE: &str = "usage: [--redis URL] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--help]";
+                     [--idle-timeout SECS] [--secure-cookies] [--help]";
 
 fn main() -> ExitCode {
     let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
@@ -54,9 +54,15 @@ fn main() -> ExitCode {
         let store = RedisStore::connect(&redis_url, args.session)
             .await
             .map_err(|err| describe(&format!("cannot use Redis at {redacted}"), &err))?;
-        example_axum::serve(PACKAGE, args.addr, store, &format!("redis {redacted}"))
-            .await
-            .map_err(|err| err.to_string())
+        example_axum::serve(
+            PACKAGE,
+            args.addr,
+            args.secure_cookies,
+            store,
+            &format!("redis {redacted}"),
+        )
+        .await
+        .map_err(|err| err.to_string())
     };
     match runtime.block_on(serve) {
         Ok(()) => ExitCode::SUCCESS,

@@ -57,7 +57,7 @@ impl<S> FromRef<App<S>> for Sessions<Account> {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = Store::open("site.db".as_ref(), SessionConfig::default())?;
 /// let addr = SocketAddr::from(([127, 0, 0, 1], 3000));
-/// let proxy = example_common::cookie_proxy("my-site", addr);
+/// let proxy = example_common::cookie_proxy("my-site", addr, false);
 /// let app: axum::Router = example_axum::router("my-site", store, proxy);
 /// # Ok(()) }
 /// ```
@@ -75,7 +75,8 @@ pub fn router<S: SiteStore>(package: &'static str, store: S, proxy: CookieProxy)
         .with_state(app)
 }
 
-/// Serves the site on `addr` until the process ends. Prints, in order, the loopback notice
+/// Serves the site on `addr` until the process ends, with the cookie of
+/// [`cookie_proxy`](example_common::cookie_proxy)`(package, addr, secure_cookies)`. Prints, in order, the loopback notice
 /// of [`cookie_proxy`](example_common::cookie_proxy) (on a loopback address), then
 /// `<package>: <about_store>`, `<package>: sign in as demo / demo` and
 /// `<package>: listening on http://ADDR` (the bound address: with port 0, the real port).
@@ -86,10 +87,11 @@ pub fn router<S: SiteStore>(package: &'static str, store: S, proxy: CookieProxy)
 pub async fn serve<S: SiteStore>(
     package: &'static str,
     addr: SocketAddr,
+    secure_cookies: bool,
     store: S,
     about_store: &str,
 ) -> std::io::Result<()> {
-    let proxy = example_common::cookie_proxy(package, addr);
+    let proxy = example_common::cookie_proxy(package, addr, secure_cookies);
     let app = router(package, store, proxy);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;

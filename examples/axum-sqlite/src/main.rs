@@ -45,6 +45,13 @@ fn main() -> ExitCode {
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
     let about = format!("database {}", args.db.display());
-    example_axum::serve("example-axum", args.addr, store, &about).await?;
+    example_axum::serve(
+        "example-axum",
+        args.addr,
+        args.secure_cookies,
+        store,
+        &about,
+    )
+    .await?;
     Ok(())
 }

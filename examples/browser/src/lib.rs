@@ -206,7 +206,7 @@ impl Site {
     /// # Errors
     ///
     /// When the binary does not start, exits, or does not report its address in time.
-    pub fn start(binary: &Path, bind: SocketAddr) -> Result<Self> {
+    pub fn start(binary: &Path, bind: SocketAddr, extra_args: &[&str]) -> Result<Self> {
         let dir = TempDir::new("browser-site")?;
         let mut command = Command::new(binary);
         command
@@ -214,6 +214,7 @@ impl Site {
             .arg(bind.to_string())
             .arg("--db")
             .arg(dir.join("site.db"))
+            .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

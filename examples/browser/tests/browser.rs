@@ -5,27 +5,30 @@
 //! e2e` builds the sites, sets `SESSIONKIT_EXAMPLE_AXUM` / `SESSIONKIT_EXAMPLE_ACTIX` and
 //! runs them with `--ignored`. Test names start with the site, so a filter picks a site.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use example_browser::{Browser, Cookie, Result, Setup, Site};
 
-/// Which session cookie the site sets, chosen by the address it binds.
+/// Which session cookie the site sets on http://127.0.0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Bound to `127.0.0.1`: the library's development opt-in (`id`, no Secure).
     DevOptIn,
-    /// Bound to `[::ffff:127.0.0.1]`: still only loopback, but not `is_loopback()` for the
-    /// site, so it keeps the library's defaults (`__Host-id`, Secure) while the browser talks
-    /// plain http://127.0.0.1.
+    /// Started with `--secure-cookies`: the library's defaults (`__Host-id`, Secure) while
+    /// the browser talks plain http://127.0.0.1 (Chromium treats loopback as secure).
     SecureDefaults,
 }
 
 impl Mode {
     fn bind(self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    }
+
+    fn site_args(self) -> &'static [&'static str] {
         match self {
-            Self::DevOptIn => SocketAddr::from(([127, 0, 0, 1], 0)),
-            Self::SecureDefaults => SocketAddr::from((Ipv4Addr::LOCALHOST.to_ipv6_mapped(), 0)),
+            Self::DevOptIn => &[],
+            Self::SecureDefaults => &["--secure-cookies"],
         }
     }
 
@@ -97,7 +100,7 @@ fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
         Mode::DevOptIn => site_label.to_owned(),
         Mode::SecureDefaults => format!("{site_label}-secure-defaults"),
     };
-    let site = Site::start(&setup.site, mode.bind())?;
+    let site = Site::start(&setup.site, mode.bind(), mode.site_args())?;
     let dev_notice = site
         .startup_lines()
         .iter()

@@ -14,7 +14,7 @@ pub const DEFAULT_DB: &str = "sessionkit-example.db";
 
 /// The usage line, printed with every [`ArgsError`].
 const USAGE: &str = "usage: [--db PATH] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--help]";
+                     [--idle-timeout SECS] [--secure-cookies] [--help]";
 
 /// The example apps' settings, from [`parse_args`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct Args {
     pub addr: SocketAddr,
     /// `--absolute-lifetime SECS` and `--idle-timeout SECS` over [`SessionConfig::default()`].
     pub session: SessionConfig,
+    /// `--secure-cookies`: keep the library's secure cookie defaults even on a loopback
+    /// address (see [`cookie_proxy`](crate::cookie_proxy)). Default: off.
+    pub secure_cookies: bool,
 }
 
 /// A command line [`parse_args`] refused. `Display` ends with the usage line.
@@ -99,6 +102,7 @@ where
         db: PathBuf::from(DEFAULT_DB),
         addr: default_addr,
         session: SessionConfig::default(),
+        secure_cookies: false,
     };
     let mut args = args.into_iter().map(Into::into);
     while let Some(arg) = args.next() {
@@ -114,6 +118,10 @@ where
         };
         let flag: &'static str = match name.as_str() {
             "-h" | "--help" if inline.is_none() => return Err(ArgsError::Help),
+            "--secure-cookies" if inline.is_none() => {
+                parsed.secure_cookies = true;
+                continue;
+            }
             "--db" => "--db",
             "--addr" => "--addr",
             "--absolute-lifetime" => "--absolute-lifetime",
@@ -166,6 +174,19 @@ mod tests {
         assert_eq!(args.db, PathBuf::from(DEFAULT_DB));
         assert_eq!(args.addr, addr());
         assert_eq!(args.session, SessionConfig::default());
+        assert!(!args.secure_cookies);
+    }
+
+    #[test]
+    fn secure_cookies_is_a_switch() {
+        let args = parse_args(["--secure-cookies", "--addr", "127.0.0.1:1"], addr()).unwrap();
+        assert!(args.secure_cookies);
+        assert_eq!(args.addr, SocketAddr::from(([127, 0, 0, 1], 1)));
+        // It takes no value.
+        assert!(matches!(
+            parse_args(["--secure-cookies=yes"], addr()),
+            Err(ArgsError::UnknownFlag(_))
+        ));
     }
 
     #[test]
