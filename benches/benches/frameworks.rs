@@ -3,7 +3,9 @@
 //! criterion reports them side by side; `cargo run -p sessionkit-benches --bin report` turns
 //! the medians into the ratio table of BENCHMARKS.md.
 //!
-//! The app is built once; each iteration sends one request built outside the timed part
+//! The variants are the lib's `axum_apps::VARIANTS` and `actix_apps::VARIANTS`, the same as
+//! `allocations` and `instructions` count. Each variant's app is built once; each iteration
+//! sends one request built outside the timed part
 //! (`iter_batched`): axum through `router.clone().oneshot(request)` on a current-thread
 //! tokio runtime, actix-web through `test::call_service` inside an actix `System`.
 //!
@@ -12,55 +14,22 @@
 
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use sessionkit_benches::{Keying, actix_apps, axum_apps};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use sessionkit_benches::{actix_apps, axum_apps};
 use tower::ServiceExt as _;
 
 fn axum(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a tokio runtime");
-    let bare = axum_apps::bare();
-    let (ours, cookie) = axum_apps::ours(Keying::Sha256);
-    let (ours_raw, _) = axum_apps::ours(Keying::Raw);
-    let (tower_sessions, ts_cookie) = rt.block_on(axum_apps::tower_sessions());
-    let (axum_login, login_cookie) = rt.block_on(axum_apps::axum_login());
-
-    // (id, router, path, cookie, expected status)
-    let cases = [
-        ("bare-no-cookie", &bare, "/", None, 200),
-        ("bare-cookie", &bare, "/", Some(&*cookie), 200),
-        ("ours-cookie", &ours, "/", Some(&*cookie), 200),
-        ("ours-rawkey-cookie", &ours_raw, "/", Some(&*cookie), 200),
-        ("ours-no-cookie-401", &ours, "/", None, 401),
-        ("ours-optional-no-cookie", &ours, "/maybe", None, 200),
-        (
-            "tower-sessions-cookie",
-            &tower_sessions,
-            "/",
-            Some(&*ts_cookie),
-            200,
-        ),
-        ("tower-sessions-no-cookie", &tower_sessions, "/", None, 200),
-        (
-            "axum-login-cookie",
-            &axum_login,
-            "/",
-            Some(&*login_cookie),
-            200,
-        ),
-        ("axum-login-no-cookie", &axum_login, "/", None, 200),
-    ];
     let mut g = c.benchmark_group("axum");
-    for (id, router, path, cookie, status) in cases {
-        let response = rt
-            .block_on(router.clone().oneshot(axum_apps::request(path, cookie)))
-            .expect("infallible");
-        assert_eq!(response.status().as_u16(), status, "{id}");
-        g.bench_function(id, |b| {
+    for case in axum_apps::cases(&rt) {
+        case.send(&rt, case.request());
+        g.bench_function(case.id, |b| {
             b.iter_batched(
-                || axum_apps::request(path, cookie),
-                |request| rt.block_on(router.clone().oneshot(request)),
+                || case.request(),
+                |request| rt.block_on(case.router.clone().oneshot(request)),
                 BatchSize::SmallInput,
             );
         });
@@ -68,46 +37,34 @@ fn axum(c: &mut Criterion) {
     g.finish();
 }
 
+/// Benches one actix-web variant (the apps have different types: a visitor, not a loop).
+struct ActixBench<'a, 'c> {
+    system: &'a actix_web::rt::SystemRunner,
+    group: BenchmarkGroup<'c, WallTime>,
+}
+
+impl actix_apps::Visit for ActixBench<'_, '_> {
+    fn visit<A: actix_apps::TestApp>(&mut self, case: &actix_apps::Case<'_, A>) {
+        let system = self.system;
+        case.send(system, case.request());
+        self.group.bench_function(case.id, |b| {
+            b.iter_batched(
+                || case.request(),
+                |request| system.block_on(actix_web::test::call_service(case.app, request)),
+                BatchSize::SmallInput,
+            );
+        });
+    }
+}
+
 fn actix(c: &mut Criterion) {
     let system = actix_web::rt::System::new();
-    let bare = system.block_on(actix_apps::bare());
-    let (ours, cookie) = system.block_on(actix_apps::ours());
-    let (session, session_cookie) = system.block_on(actix_apps::actix_session());
-
-    let mut g = c.benchmark_group("actix");
-    // The apps have different types: one macro arm per app instead of a table.
-    macro_rules! case {
-        ($id:literal, $app:expr, $path:literal, $cookie:expr, $status:literal) => {{
-            let app = &$app;
-            let cookie: Option<&str> = $cookie;
-            let response = system.block_on(actix_web::test::call_service(
-                app,
-                actix_apps::request($path, cookie),
-            ));
-            assert_eq!(response.status().as_u16(), $status, $id);
-            g.bench_function($id, |b| {
-                b.iter_batched(
-                    || actix_apps::request($path, cookie),
-                    |request| system.block_on(actix_web::test::call_service(app, request)),
-                    BatchSize::SmallInput,
-                );
-            });
-        }};
-    }
-    case!("bare-no-cookie", bare, "/", None, 200);
-    case!("bare-cookie", bare, "/", Some(&*cookie), 200);
-    case!("ours-cookie", ours, "/", Some(&*cookie), 200);
-    case!("ours-no-cookie-401", ours, "/", None, 401);
-    case!("ours-optional-no-cookie", ours, "/maybe", None, 200);
-    case!(
-        "actix-session-cookie",
-        session,
-        "/",
-        Some(&*session_cookie),
-        200
-    );
-    case!("actix-session-no-cookie", session, "/", None, 200);
-    g.finish();
+    let mut bench = ActixBench {
+        system: &system,
+        group: c.benchmark_group("actix"),
+    };
+    actix_apps::visit_all(&system, &mut bench);
+    bench.group.finish();
 }
 
 criterion_group! {

@@ -20,34 +20,16 @@
 use std::path::Path;
 use std::process::Command;
 
-use sessionkit_benches::{Keying, actix_apps, axum_apps};
-use tower::ServiceExt as _;
+use sessionkit_benches::{actix_apps, axum_apps};
 
 const WARM_UP: usize = 64;
 const REQUESTS: usize = 1000;
 
 /// (framework, variant): every variant `serve` knows, in table order.
-const VARIANTS: [(&str, &str); 19] = [
-    ("axum", "bare-no-cookie"),
-    ("axum", "bare-cookie"),
-    ("axum", "bare-maybe-no-cookie"),
-    ("axum", "ours-cookie"),
-    ("axum", "ours-rawkey-cookie"),
-    ("axum", "ours-no-cookie-401"),
-    ("axum", "ours-optional-no-cookie"),
-    ("axum", "tower-sessions-cookie"),
-    ("axum", "tower-sessions-no-cookie"),
-    ("axum", "axum-login-cookie"),
-    ("axum", "axum-login-no-cookie"),
-    ("actix", "bare-no-cookie"),
-    ("actix", "bare-cookie"),
-    ("actix", "bare-maybe-no-cookie"),
-    ("actix", "ours-cookie"),
-    ("actix", "ours-no-cookie-401"),
-    ("actix", "ours-optional-no-cookie"),
-    ("actix", "actix-session-cookie"),
-    ("actix", "actix-session-no-cookie"),
-];
+fn variants() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let axum = axum_apps::VARIANTS.iter().map(|v| ("axum", v.id));
+    axum.chain(actix_apps::VARIANTS.iter().map(|v| ("actix", v.id)))
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; everything else positional is ours.
@@ -84,7 +66,7 @@ fn drive(filter: &str) {
     );
     println!("|---|---|---:|---:|---:|");
     let mut bare = [0.0_f64; 3]; // [no cookie, cookie, /maybe no cookie], per framework
-    for (framework, variant) in VARIANTS {
+    for (framework, variant) in variants() {
         let id = format!("{framework}/{variant}");
         if !id.contains(filter) {
             continue;
@@ -152,93 +134,33 @@ fn axum(variant: &str, requests: usize) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a tokio runtime");
-    let (_, cookie) = axum_apps::ours(Keying::Sha256);
-    let (router, path, cookie, status) = match variant {
-        "bare-no-cookie" => (axum_apps::bare(), "/", None, 200),
-        "bare-cookie" => (axum_apps::bare(), "/", Some(cookie), 200),
-        "bare-maybe-no-cookie" => (axum_apps::bare(), "/maybe", None, 200),
-        "ours-cookie" => (axum_apps::ours(Keying::Sha256).0, "/", Some(cookie), 200),
-        "ours-rawkey-cookie" => (axum_apps::ours(Keying::Raw).0, "/", Some(cookie), 200),
-        "ours-no-cookie-401" => (axum_apps::ours(Keying::Sha256).0, "/", None, 401),
-        "ours-optional-no-cookie" => (axum_apps::ours(Keying::Sha256).0, "/maybe", None, 200),
-        "tower-sessions-cookie" => {
-            let (router, cookie) = rt.block_on(axum_apps::tower_sessions());
-            (router, "/", Some(cookie), 200)
-        }
-        "tower-sessions-no-cookie" => (rt.block_on(axum_apps::tower_sessions()).0, "/", None, 200),
-        "axum-login-cookie" => {
-            let (router, cookie) = rt.block_on(axum_apps::axum_login());
-            (router, "/", Some(cookie), 200)
-        }
-        "axum-login-no-cookie" => (rt.block_on(axum_apps::axum_login()).0, "/", None, 200),
-        other => panic!("unknown axum variant {other}"),
-    };
-    let send = |request: http::Request<axum::body::Body>| {
-        let response = rt
-            .block_on(router.clone().oneshot(request))
-            .expect("infallible");
-        assert_eq!(response.status().as_u16(), status, "axum/{variant}");
-    };
-    let build = |n: usize| -> Vec<_> {
-        (0..n)
-            .map(|_| axum_apps::request(path, cookie.as_deref()))
-            .collect()
-    };
+    let case = axum_apps::case(&rt, variant);
+    let send = |request| case.send(&rt, request);
+    let build = |n: usize| -> Vec<_> { (0..n).map(|_| case.request()).collect() };
     build(WARM_UP).into_iter().for_each(send);
     serve_requests(build(requests), send);
 }
 
+/// Serves one actix-web variant (the apps have different types: a visitor, not a match).
+struct ActixServe<'a> {
+    system: &'a actix_web::rt::SystemRunner,
+    requests: usize,
+}
+
+impl actix_apps::Visit for ActixServe<'_> {
+    fn visit<A: actix_apps::TestApp>(&mut self, case: &actix_apps::Case<'_, A>) {
+        let send = |request| case.send(self.system, request);
+        let build = |n: usize| -> Vec<_> { (0..n).map(|_| case.request()).collect() };
+        build(WARM_UP).into_iter().for_each(send);
+        serve_requests(build(self.requests), send);
+    }
+}
+
 fn actix(variant: &str, requests: usize) {
     let system = actix_web::rt::System::new();
-    macro_rules! serve {
-        ($app:expr, $path:literal, $cookie:expr, $status:literal) => {{
-            let app = &$app;
-            let cookie: Option<&str> = $cookie;
-            let send = |request: actix_http::Request| {
-                let response = system.block_on(actix_web::test::call_service(app, request));
-                assert_eq!(response.status().as_u16(), $status, "actix/{variant}");
-            };
-            let build = |n: usize| -> Vec<_> {
-                (0..n).map(|_| actix_apps::request($path, cookie)).collect()
-            };
-            build(WARM_UP).into_iter().for_each(send);
-            serve_requests(build(requests), send);
-        }};
-    }
-    match variant {
-        "bare-no-cookie" => serve!(system.block_on(actix_apps::bare()), "/", None, 200),
-        "bare-cookie" => {
-            let (_, cookie) = system.block_on(actix_apps::ours());
-            serve!(
-                system.block_on(actix_apps::bare()),
-                "/",
-                Some(&*cookie),
-                200
-            );
-        }
-        "bare-maybe-no-cookie" => {
-            serve!(system.block_on(actix_apps::bare()), "/maybe", None, 200);
-        }
-        "ours-cookie" => {
-            let (app, cookie) = system.block_on(actix_apps::ours());
-            serve!(app, "/", Some(&*cookie), 200);
-        }
-        "ours-no-cookie-401" => serve!(system.block_on(actix_apps::ours()).0, "/", None, 401),
-        "ours-optional-no-cookie" => {
-            serve!(system.block_on(actix_apps::ours()).0, "/maybe", None, 200);
-        }
-        "actix-session-cookie" => {
-            let (app, cookie) = system.block_on(actix_apps::actix_session());
-            serve!(app, "/", Some(&*cookie), 200);
-        }
-        "actix-session-no-cookie" => {
-            serve!(
-                system.block_on(actix_apps::actix_session()).0,
-                "/",
-                None,
-                200
-            );
-        }
-        other => panic!("unknown actix variant {other}"),
-    }
+    let mut serve = ActixServe {
+        system: &system,
+        requests,
+    };
+    actix_apps::visit(&system, variant, &mut serve);
 }

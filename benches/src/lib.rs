@@ -1,6 +1,8 @@
-//! The applications the benchmarks compare, built once and shared by the criterion benches
-//! (`benches/frameworks.rs`), the allocation counts (`benches/allocations.rs`) and the
-//! loopback server (`src/bin/e2e-server.rs`).
+//! The applications the benchmarks compare, and the one table of variants (id, app, path,
+//! cookie, expected status) per framework, shared by the criterion benches
+//! (`benches/frameworks.rs`), the allocation counts (`benches/allocations.rs`), the
+//! instruction counts (`benches/instructions.rs`) and the loopback server
+//! (`src/bin/e2e-server.rs`, apps only): every bench measures the same variants.
 //!
 //! Every handler answers the same static `hello`; the session variants first touch the
 //! user (or the one session value) so that nothing is optimised away. Each session variant
@@ -85,6 +87,39 @@ pub enum Keying {
     Raw,
 }
 
+/// One benchmark variant, a row of [`axum_apps::VARIANTS`] or [`actix_apps::VARIANTS`]:
+/// `GET path` to `app`, with the app's session cookie when `cookie` (for the bare app, ours),
+/// answered with `status`.
+#[derive(Clone, Copy, Debug)]
+pub struct Variant<A> {
+    /// The benchmark id (criterion function id, table row): BENCHMARKS.md and `report` read it.
+    pub id: &'static str,
+    pub app: A,
+    pub path: &'static str,
+    pub cookie: bool,
+    pub status: u16,
+}
+
+impl<A> Variant<A> {
+    const fn new(id: &'static str, app: A, path: &'static str, cookie: bool, status: u16) -> Self {
+        Self {
+            id,
+            app,
+            path,
+            cookie,
+            status,
+        }
+    }
+
+    /// The variant `id` of `variants`; panics on an unknown id.
+    fn find<'a>(variants: &'a [Self], framework: &str, id: &str) -> &'a Self {
+        variants
+            .iter()
+            .find(|v| v.id == id)
+            .unwrap_or_else(|| panic!("unknown {framework} variant {id}"))
+    }
+}
+
 pub mod axum_apps {
     //! axum 0.8 routers: `/` is the measured route; `/maybe` the optional extractor.
 
@@ -95,7 +130,88 @@ pub mod axum_apps {
     use session_axum::{CookieProxy, Sessions, User};
     use tower::ServiceExt as _;
 
-    use super::{HELLO, HashMap, Keying, Me, ada, black_box, our_session};
+    use super::{HELLO, HashMap, Keying, Me, Variant, ada, black_box, our_session};
+
+    /// The app of an axum variant.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum AppKind {
+        Bare,
+        Ours(Keying),
+        TowerSessions,
+        AxumLogin,
+    }
+
+    /// Every axum variant, in table order: what `frameworks`, `allocations` and
+    /// `instructions` measure.
+    #[rustfmt::skip]
+    pub const VARIANTS: [Variant<AppKind>; 11] = [
+        Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
+        Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
+        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
+        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
+        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
+        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
+        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", false, 200),
+        Variant::new("tower-sessions-cookie", AppKind::TowerSessions, "/", true, 200),
+        Variant::new("tower-sessions-no-cookie", AppKind::TowerSessions, "/", false, 200),
+        Variant::new("axum-login-cookie", AppKind::AxumLogin, "/", true, 200),
+        Variant::new("axum-login-no-cookie", AppKind::AxumLogin, "/", false, 200),
+    ];
+
+    /// A variant with its app built: the router, and the `Cookie` header its requests carry.
+    #[derive(Clone, Debug)]
+    pub struct Case {
+        pub id: &'static str,
+        pub router: Router,
+        pub path: &'static str,
+        pub cookie: Option<String>,
+        pub status: u16,
+    }
+
+    impl Variant<AppKind> {
+        /// Builds the app (the peers log in on `rt`).
+        pub fn build(&self, rt: &tokio::runtime::Runtime) -> Case {
+            let (router, cookie) = match self.app {
+                AppKind::Bare => (bare(), our_session().1),
+                AppKind::Ours(keying) => ours(keying),
+                AppKind::TowerSessions => rt.block_on(tower_sessions()),
+                AppKind::AxumLogin => rt.block_on(axum_login()),
+            };
+            Case {
+                id: self.id,
+                router,
+                path: self.path,
+                cookie: self.cookie.then_some(cookie),
+                status: self.status,
+            }
+        }
+    }
+
+    /// Every variant of [`VARIANTS`], built.
+    pub fn cases(rt: &tokio::runtime::Runtime) -> Vec<Case> {
+        VARIANTS.iter().map(|v| v.build(rt)).collect()
+    }
+
+    /// The variant `id`, built; panics on an unknown id.
+    pub fn case(rt: &tokio::runtime::Runtime, id: &str) -> Case {
+        Variant::find(&VARIANTS, "axum", id).build(rt)
+    }
+
+    impl Case {
+        /// A new request of this variant (built outside any measurement).
+        pub fn request(&self) -> Request<Body> {
+            request(self.path, self.cookie.as_deref())
+        }
+
+        /// Sends `request` on `rt`, drops the response and asserts its status.
+        #[inline]
+        pub fn send(&self, rt: &tokio::runtime::Runtime, request: Request<Body>) {
+            let response = rt
+                .block_on(self.router.clone().oneshot(request))
+                .expect("infallible");
+            assert_eq!(response.status().as_u16(), self.status, "axum/{}", self.id);
+        }
+    }
 
     /// `GET /` -> `hello`; `GET /maybe` too (the route of the optional variant, so that its
     /// anonymous request has a bare counterpart with the same path).
@@ -304,7 +420,101 @@ pub mod actix_apps {
     use actix_web::{App, test, web};
     use session_actix::{CookieProxy, MaybeUser, Sessions, User};
 
-    use super::{HELLO, HashMap, Me, ada, black_box, our_session};
+    use super::{HELLO, HashMap, Me, Variant, ada, black_box, our_session};
+
+    /// The app of an actix-web variant.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum AppKind {
+        Bare,
+        Ours,
+        ActixSession,
+    }
+
+    /// Every actix-web variant, in table order: what `frameworks`, `allocations` and
+    /// `instructions` measure.
+    #[rustfmt::skip]
+    pub const VARIANTS: [Variant<AppKind>; 8] = [
+        Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
+        Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
+        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
+        Variant::new("ours-cookie", AppKind::Ours, "/", true, 200),
+        Variant::new("ours-no-cookie-401", AppKind::Ours, "/", false, 401),
+        Variant::new("ours-optional-no-cookie", AppKind::Ours, "/maybe", false, 200),
+        Variant::new("actix-session-cookie", AppKind::ActixSession, "/", true, 200),
+        Variant::new("actix-session-no-cookie", AppKind::ActixSession, "/", false, 200),
+    ];
+
+    /// A variant with its app built (borrowed: the app types differ per variant, so the
+    /// benches see them through [`Visit`]).
+    #[derive(Debug)]
+    pub struct Case<'a, A> {
+        pub id: &'static str,
+        pub app: &'a A,
+        pub path: &'static str,
+        pub cookie: Option<&'a str>,
+        pub status: u16,
+    }
+
+    impl<A: TestApp> Case<'_, A> {
+        /// A new request of this variant (built outside any measurement).
+        pub fn request(&self) -> actix_http::Request {
+            request(self.path, self.cookie)
+        }
+
+        /// Sends `request` on `system`, drops the response and asserts its status.
+        #[inline]
+        pub fn send(&self, system: &actix_web::rt::SystemRunner, request: actix_http::Request) {
+            let response = system.block_on(test::call_service(self.app, request));
+            assert_eq!(response.status().as_u16(), self.status, "actix/{}", self.id);
+        }
+    }
+
+    /// What a bench does with one built variant.
+    pub trait Visit {
+        fn visit<A: TestApp>(&mut self, case: &Case<'_, A>);
+    }
+
+    impl Variant<AppKind> {
+        /// Builds the app inside `system` and hands the case to `visitor`.
+        pub fn visit(&self, system: &actix_web::rt::SystemRunner, visitor: &mut impl Visit) {
+            match self.app {
+                AppKind::Bare => {
+                    let app = system.block_on(bare());
+                    visitor.visit(&self.case(&app, &our_session().1));
+                }
+                AppKind::Ours => {
+                    let (app, cookie) = system.block_on(ours());
+                    visitor.visit(&self.case(&app, &cookie));
+                }
+                AppKind::ActixSession => {
+                    let (app, cookie) = system.block_on(actix_session());
+                    visitor.visit(&self.case(&app, &cookie));
+                }
+            }
+        }
+
+        fn case<'a, A>(&self, app: &'a A, cookie: &'a str) -> Case<'a, A> {
+            Case {
+                id: self.id,
+                app,
+                path: self.path,
+                cookie: self.cookie.then_some(cookie),
+                status: self.status,
+            }
+        }
+    }
+
+    /// Builds every variant of [`VARIANTS`] in turn inside `system` and visits it.
+    pub fn visit_all(system: &actix_web::rt::SystemRunner, visitor: &mut impl Visit) {
+        for variant in &VARIANTS {
+            variant.visit(system, visitor);
+        }
+    }
+
+    /// Builds the variant `id` inside `system` and visits it; panics on an unknown id.
+    pub fn visit(system: &actix_web::rt::SystemRunner, id: &str, visitor: &mut impl Visit) {
+        Variant::find(&VARIANTS, "actix", id).visit(system, visitor);
+    }
 
     /// An actix test service, as `test::init_service` returns it.
     pub trait TestApp:
