@@ -441,8 +441,9 @@ impl StartSessionError {
     /// # let _ = status;
     /// ```
     #[must_use]
-    pub const fn status(&self) -> StatusCode {
-        StatusCode::INTERNAL_SERVER_ERROR
+    pub fn status(&self) -> StatusCode {
+        // session-cookie's code (500) is always a valid status; the fallback is never taken.
+        StatusCode::from_u16(self.inner.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -454,7 +455,7 @@ impl From<session_cookie::Error> for StartSessionError {
 
 impl fmt::Display for StartSessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the session could not be started")
+        f.write_str(self.inner.response_text())
     }
 }
 
@@ -470,6 +471,6 @@ impl ResponseError for StartSessionError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        static_text(self.status(), "the session could not be started")
+        static_text(self.status(), self.inner.response_text())
     }
 }

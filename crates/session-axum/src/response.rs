@@ -238,8 +238,9 @@ impl StartSessionError {
     /// # let _ = status;
     /// ```
     #[must_use]
-    pub const fn status(&self) -> StatusCode {
-        StatusCode::INTERNAL_SERVER_ERROR
+    pub fn status(&self) -> StatusCode {
+        // session-cookie's code (500) is always a valid status; the fallback is never taken.
+        StatusCode::from_u16(self.inner.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -251,7 +252,7 @@ impl From<session_cookie::Error> for StartSessionError {
 
 impl fmt::Display for StartSessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the session could not be started")
+        f.write_str(self.inner.response_text())
     }
 }
 
@@ -263,6 +264,6 @@ impl StdError for StartSessionError {
 
 impl IntoResponse for StartSessionError {
     fn into_response(self) -> Response {
-        (self.status(), "the session could not be started").into_response()
+        (self.status(), self.inner.response_text()).into_response()
     }
 }

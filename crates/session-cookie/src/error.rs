@@ -152,6 +152,39 @@ impl Error {
     pub const fn token_error(&self) -> session_token::Error {
         self.inner
     }
+
+    /// The HTTP status an adapter answers with: `500`, a server-side failure. Shared by the
+    /// framework adapters so they cannot disagree.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// fn status(err: &session_cookie::Error) -> u16 {
+    ///     err.status_code()
+    /// }
+    /// # let _ = status;
+    /// ```
+    #[must_use]
+    pub const fn status_code(&self) -> u16 {
+        500
+    }
+
+    /// The static response body adapters send: `"the session could not be started"`. It
+    /// names no cause, so it is safe to show to clients; the cause stays in
+    /// [`source`](std::error::Error::source) for logs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// fn body(err: &session_cookie::Error) -> &'static str {
+    ///     err.response_text()
+    /// }
+    /// # let _ = body;
+    /// ```
+    #[must_use]
+    pub const fn response_text(&self) -> &'static str {
+        "the session could not be started"
+    }
 }
 
 impl From<session_token::Error> for Error {
