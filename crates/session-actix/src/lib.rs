@@ -16,7 +16,7 @@ pub use crate::response::{
 };
 pub use crate::sessions::Sessions;
 pub use crate::token::SessionToken;
-pub use crate::user::{MaybeUser, User};
+pub use crate::user::{MaybeUser, MaybeUserFuture, User, UserFuture};
 
 // Re-exported so applications name the same versions this crate uses.
 pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, RejectionReason, Token};

@@ -1,14 +1,15 @@
 //! The per-request cache of the loader's call.
 
+use core::cell::RefCell;
 use core::future::Future;
 use core::mem;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::rc::Rc;
 
 use actix_web::http::header;
 use actix_web::{HttpMessage as _, HttpRequest};
-use session_cookie::{CookieProxy, DynLoader, LoadError, LoadFuture};
+use session_cookie::{CookieProxy, DynLoader, LoadError, LoadFuture, LoaderId};
 
 use crate::rejection::SessionRejection;
 
@@ -20,26 +21,24 @@ type Outcome<U> = Result<Option<U>, LoadError>;
 /// first one to ask stores the call here *before* it runs, and the others await the same
 /// call instead of starting their own. Whoever is polled drives the loader's future; the
 /// wakers of the others are woken when it finishes, or when a driver is dropped before it
-/// finishes (so that another one takes over). One allocation (the `Arc`), against two for
+/// finishes (so that another one takes over). One allocation (the `Rc`), against two for
 /// `futures_util`'s `Shared` (its `Arc` and its waker slab).
-struct Slot<U> {
-    state: Mutex<State<U>>,
+///
+/// An `Rc` and a `RefCell`, not an `Arc` and a `Mutex`: a request, its extensions and its
+/// extractors' futures stay on the worker thread that serves it (`HttpRequest` is not
+/// `Send`), so no count or lock needs to be atomic. A borrow is never held while the
+/// application's future runs, so polling it cannot meet a borrow of its own.
+pub(crate) struct Slot<U> {
+    state: RefCell<State<U>>,
 }
 
 enum State<U> {
     /// `future` is `None` only while one of the parties polls it.
     Loading {
-        future: Option<LoadFuture<U>>,
+        future: Option<LoadFuture<'static, U>>,
         wakers: Vec<Waker>,
     },
     Done(Outcome<U>),
-}
-
-impl<U> Slot<U> {
-    fn lock(&self) -> MutexGuard<'_, State<U>> {
-        // Nothing is left half-written under the lock: a poisoned state is still valid.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 /// The loader call for this request, kept in the request's extensions. Only requests
@@ -49,14 +48,14 @@ impl<U> Slot<U> {
 /// `owner` is the loader that answers: two `Sessions` with the same user type (two cookies)
 /// must not read each other's entry.
 struct Loaded<U, const N: usize> {
-    owner: DynLoader<U, N>,
-    slot: Arc<Slot<U>>,
+    owner: LoaderId,
+    slot: Rc<Slot<U>>,
 }
 
 /// What one extractor awaits: nothing (no token), or its share of the request's call.
-enum Call<U> {
+pub(crate) enum Call<U> {
     NoSession,
-    Shared { slot: Arc<Slot<U>>, finished: bool },
+    Shared { slot: Rc<Slot<U>>, finished: bool },
 }
 
 impl<U: Clone> Future for Call<U> {
@@ -78,22 +77,23 @@ impl<U: Clone> Future for Call<U> {
 
 fn poll_slot<U: Clone>(slot: &Slot<U>, cx: &mut Context<'_>) -> Poll<Outcome<U>> {
     let mut future = {
-        let mut state = slot.lock();
+        let mut state = slot.state.borrow_mut();
         match &mut *state {
             State::Done(outcome) => return Poll::Ready(outcome.clone()),
             State::Loading { future, wakers } => match future.take() {
                 Some(future) => future,
                 None => {
-                    // Another thread is polling it right now; it wakes us when done.
+                    // Another party is polling it further up this thread's stack (a loader
+                    // whose future polls this request's extractors); it wakes us when done.
                     register(wakers, cx.waker());
                     return Poll::Pending;
                 }
             },
         }
     };
-    // The lock is not held while the application's future runs.
+    // No borrow is held while the application's future runs.
     let poll = future.as_mut().poll(cx);
-    let mut state = slot.lock();
+    let mut state = slot.state.borrow_mut();
     match poll {
         Poll::Ready(outcome) => {
             let previous = mem::replace(&mut *state, State::Done(outcome.clone()));
@@ -134,7 +134,7 @@ impl<U> Drop for Call<U> {
         };
         // This party may have been the one the loader's future would wake: let the others
         // know, so that one of them drives it from now on.
-        let wakers = match &mut *slot.lock() {
+        let wakers = match &mut *slot.state.borrow_mut() {
             State::Loading { wakers, .. } => mem::take(wakers),
             State::Done(_) => return,
         };
@@ -142,25 +142,14 @@ impl<U> Drop for Call<U> {
     }
 }
 
-/// The user of the request's session: the cached call, else a new one (at most one per
-/// request), else `None` without calling the loader (and without touching the extensions)
-/// when there is no well-formed token.
+/// The request's share of its loader call: the cached call, else a new one (at most one
+/// per request), else `NoSession` without calling the loader (and without touching the
+/// extensions) when there is no well-formed token.
 ///
-/// Everything that touches the request happens before the returned future is first polled,
-/// so no `RefCell` borrow of the extensions is held across an `.await`, and the future
-/// borrows nothing.
-pub(crate) fn user<U, const N: usize>(
-    proxy: &CookieProxy<N>,
-    loader: &DynLoader<U, N>,
-    req: &HttpRequest,
-) -> impl Future<Output = Result<Option<U>, SessionRejection>> + 'static
-where
-    U: Clone + Send + Sync + 'static,
-{
-    call(proxy, loader, req)
-}
-
-fn call<U, const N: usize>(
+/// Everything that touches the request happens here, before the returned future is first
+/// polled, so no `RefCell` borrow of the extensions is held across an `.await`, and the
+/// future borrows nothing.
+pub(crate) fn call<U, const N: usize>(
     proxy: &CookieProxy<N>,
     loader: &DynLoader<U, N>,
     req: &HttpRequest,
@@ -171,8 +160,8 @@ where
     let cached = req
         .extensions()
         .get::<Loaded<U, N>>()
-        .filter(|hit| hit.owner.same_loader(loader))
-        .map(|hit| Arc::clone(&hit.slot));
+        .filter(|hit| hit.owner == loader.id())
+        .map(|hit| Rc::clone(&hit.slot));
     if let Some(slot) = cached {
         return Call::Shared {
             slot,
@@ -183,15 +172,15 @@ where
     let Some(token) = proxy.load_from_values(values) else {
         return Call::NoSession;
     };
-    let slot = Arc::new(Slot {
-        state: Mutex::new(State::Loading {
+    let slot = Rc::new(Slot {
+        state: RefCell::new(State::Loading {
             future: Some(loader.load(token)),
             wakers: Vec::new(),
         }),
     });
-    req.extensions_mut().insert(Loaded {
-        owner: loader.clone(),
-        slot: Arc::clone(&slot),
+    req.extensions_mut().insert(Loaded::<U, N> {
+        owner: loader.id(),
+        slot: Rc::clone(&slot),
     });
     Call::Shared {
         slot,

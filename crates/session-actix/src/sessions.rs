@@ -112,7 +112,12 @@ where
         &self,
         req: &HttpRequest,
     ) -> impl Future<Output = Result<Option<U>, SessionRejection>> + 'static {
-        load::user(&self.proxy, &self.loader, req)
+        self.call(req)
+    }
+
+    /// [`user`](Self::user) as its concrete type, for the extractors' named futures.
+    pub(crate) fn call(&self, req: &HttpRequest) -> load::Call<U> {
+        load::call(&self.proxy, &self.loader, req)
     }
 
     /// A guard middleware: requests without a user get the 401 (or 500) response and never

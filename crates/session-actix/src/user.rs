@@ -1,9 +1,14 @@
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
-use futures_util::future::LocalBoxFuture;
 
+use crate::load::Call;
 use crate::{SessionRejection, Sessions};
 
 /// Extractor: the user of the request's session, as your loader returned it.
@@ -75,16 +80,13 @@ where
     U: Clone + Send + Sync + 'static,
 {
     type Error = SessionRejection;
-    type Future = LocalBoxFuture<'static, Result<Self, SessionRejection>>;
+    type Future = UserFuture<U, N>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let user = Sessions::<U, N>::from_app_data(req).map(|sessions| sessions.user(req));
-        Box::pin(async move {
-            match user?.await? {
-                Some(user) => Ok(Self(user)),
-                None => Err(SessionRejection::no_session()),
-            }
-        })
+        UserFuture {
+            pending: Pending::new::<N>(req),
+            _user: PhantomData,
+        }
     }
 }
 
@@ -161,10 +163,117 @@ where
     U: Clone + Send + Sync + 'static,
 {
     type Error = SessionRejection;
-    type Future = LocalBoxFuture<'static, Result<Self, SessionRejection>>;
+    type Future = MaybeUserFuture<U, N>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let user = Sessions::<U, N>::from_app_data(req).map(|sessions| sessions.user(req));
-        Box::pin(async move { Ok(Self(user?.await?)) })
+        MaybeUserFuture {
+            pending: Pending::new::<N>(req),
+            _user: PhantomData,
+        }
+    }
+}
+
+/// The request's share of the loader call, or the configuration error found before it.
+enum Pending<U> {
+    Call(Call<U>),
+    /// `None` once the error has been returned.
+    Failed(Option<SessionRejection>),
+}
+
+impl<U: Clone + Send + Sync + 'static> Pending<U> {
+    fn new<const N: usize>(req: &HttpRequest) -> Self {
+        match Sessions::<U, N>::from_app_data(req) {
+            Ok(sessions) => Self::Call(sessions.call(req)),
+            Err(rejection) => Self::Failed(Some(rejection)),
+        }
+    }
+}
+
+impl<U: Clone> Pending<U> {
+    fn poll_user(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<U>, SessionRejection>> {
+        match self {
+            Self::Call(call) => Pin::new(call).poll(cx),
+            Self::Failed(rejection) => Poll::Ready(Err(rejection
+                .take()
+                .unwrap_or_else(SessionRejection::not_configured))),
+        }
+    }
+}
+
+/// The future of the [`User`] extractor: the request's share of its one loader call,
+/// without a box per extractor.
+///
+/// You never name it unless you wrap the extractor; it resolves to `User<U>` or the
+/// [`SessionRejection`] the extractor answers with.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::FromRequest;
+/// use session_actix::{User, UserFuture};
+///
+/// # #[derive(Clone)] struct Me;
+/// fn is_users_future(_: <User<Me> as FromRequest>::Future) -> Option<UserFuture<Me>> { None }
+/// # let _ = is_users_future;
+/// ```
+pub struct UserFuture<U, const N: usize = 32> {
+    pending: Pending<U>,
+    _user: PhantomData<fn() -> User<U, N>>,
+}
+
+impl<U: Clone, const N: usize> Future for UserFuture<U, N> {
+    type Output = Result<User<U, N>, SessionRejection>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut()
+            .pending
+            .poll_user(cx)
+            .map(|user| match user? {
+                Some(user) => Ok(User(user)),
+                None => Err(SessionRejection::no_session()),
+            })
+    }
+}
+
+/// The future of the [`MaybeUser`] extractor; as [`UserFuture`], resolving to
+/// `MaybeUser<U>` (or the 500 rejection when the loader failed).
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::FromRequest;
+/// use session_actix::{MaybeUser, MaybeUserFuture};
+///
+/// # #[derive(Clone)] struct Me;
+/// fn is_its_future(_: <MaybeUser<Me> as FromRequest>::Future) -> Option<MaybeUserFuture<Me>> {
+///     None
+/// }
+/// # let _ = is_its_future;
+/// ```
+pub struct MaybeUserFuture<U, const N: usize = 32> {
+    pending: Pending<U>,
+    _user: PhantomData<fn() -> MaybeUser<U, N>>,
+}
+
+impl<U: Clone, const N: usize> Future for MaybeUserFuture<U, N> {
+    type Output = Result<MaybeUser<U, N>, SessionRejection>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut()
+            .pending
+            .poll_user(cx)
+            .map(|user| Ok(MaybeUser(user?)))
+    }
+}
+
+impl<U, const N: usize> fmt::Debug for UserFuture<U, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserFuture").finish_non_exhaustive()
+    }
+}
+
+impl<U, const N: usize> fmt::Debug for MaybeUserFuture<U, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MaybeUserFuture").finish_non_exhaustive()
     }
 }

@@ -1,25 +1,25 @@
 //! The per-request cache of the loader's answer.
 
 use http::request::Parts;
-use session_cookie::{CookieProxy, DynLoader, LoadError};
+use session_cookie::{CookieProxy, DynLoader, LoadError, LoaderId};
 
 use crate::rejection::SessionRejection;
 
 /// What the loader said for this request, kept in the request's extensions.
 ///
 /// `owner` is the loader that answered: two `Sessions` with the same user type (two cookies)
-/// must not read each other's entry. Only requests whose cookie carried a well-formed token
+/// must not read each other's entry. An id, not a handle: no reference count per request. Only requests whose cookie carried a well-formed token
 /// get an entry: without one the loader never runs, and reading the cookie again is cheaper
 /// than an entry.
 struct Loaded<U, const N: usize> {
-    owner: DynLoader<U, N>,
+    owner: LoaderId,
     outcome: Result<Option<U>, LoadError>,
 }
 
 impl<U: Clone, const N: usize> Clone for Loaded<U, N> {
     fn clone(&self) -> Self {
         Self {
-            owner: self.owner.clone(),
+            owner: self.owner,
             outcome: self.outcome.clone(),
         }
     }
@@ -39,7 +39,7 @@ where
     let cached = parts
         .extensions
         .get::<Loaded<U, N>>()
-        .filter(|hit| hit.owner.same_loader(loader))
+        .filter(|hit| hit.owner == loader.id())
         .map(|hit| hit.outcome.clone());
     let outcome = match cached {
         Some(outcome) => outcome,
@@ -47,9 +47,9 @@ where
             let Some(token) = proxy.load(&parts.headers) else {
                 return Ok(None);
             };
-            let outcome = loader.load(token).await;
-            parts.extensions.insert(Loaded {
-                owner: loader.clone(),
+            let outcome = loader.load_ref(&token).await;
+            parts.extensions.insert(Loaded::<U, N> {
+                owner: loader.id(),
                 outcome: outcome.clone(),
             });
             outcome

@@ -51,6 +51,12 @@ use crate::{
 /// # let _ = app;
 /// ```
 pub struct Sessions<U, const N: usize = 32> {
+    // One `Arc`: `FromRef` hands every extractor its own clone, one count update per request.
+    inner: Arc<Inner<U, N>>,
+}
+
+struct Inner<U, const N: usize> {
+    // Its own `Arc` too: the response parts keep it (they do not name `U`).
     proxy: Arc<CookieProxy<N>>,
     loader: DynLoader<U, N>,
 }
@@ -78,8 +84,10 @@ where
         L: Loader<N, User = U> + Send + Sync + 'static,
     {
         Self {
-            proxy: Arc::new(proxy),
-            loader: DynLoader::new(loader),
+            inner: Arc::new(Inner {
+                proxy: Arc::new(proxy),
+                loader: DynLoader::new(loader),
+            }),
         }
     }
 
@@ -109,7 +117,7 @@ where
     /// # let _ = is_admin;
     /// ```
     pub async fn user(&self, parts: &mut Parts) -> Result<Option<U>, SessionRejection> {
-        load::user(&self.proxy, &self.loader, parts).await
+        load::user(&self.inner.proxy, &self.inner.loader, parts).await
     }
 
     /// A guard layer: requests without a user get the 401 (or 500) rejection and never
@@ -148,7 +156,7 @@ impl<U, const N: usize> Sessions<U, N> {
     /// ```
     #[must_use]
     pub fn proxy(&self) -> &CookieProxy<N> {
-        &self.proxy
+        &self.inner.proxy
     }
 
     /// The well-formed session token of a request, if any; the loader is not called.
@@ -168,7 +176,7 @@ impl<U, const N: usize> Sessions<U, N> {
     /// ```
     #[must_use]
     pub fn token(&self, headers: &HeaderMap) -> Option<Token<N>> {
-        self.proxy.load(headers)
+        self.inner.proxy.load(headers)
     }
 
     /// Starts a session: a new token, and the response part that sets its cookie.
@@ -200,10 +208,10 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = login;
     /// ```
     pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
-        let (token, set_cookie) = self.proxy.start_value()?;
+        let (token, set_cookie) = self.inner.proxy.start_value()?;
         Ok((
             token,
-            StartSession::new(Arc::clone(&self.proxy), set_cookie),
+            StartSession::new(Arc::clone(&self.inner.proxy), set_cookie),
         ))
     }
 
@@ -227,7 +235,7 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = page;
     /// ```
     pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
-        RefreshSession::new(Arc::clone(&self.proxy), token.clone())
+        RefreshSession::new(Arc::clone(&self.inner.proxy), token.clone())
     }
 
     /// The response part that removes the session cookie. Delete the record in your store
@@ -252,15 +260,14 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = logout;
     /// ```
     pub fn end(&self) -> EndSession<N> {
-        EndSession::new(Arc::clone(&self.proxy))
+        EndSession::new(Arc::clone(&self.inner.proxy))
     }
 }
 
 impl<U, const N: usize> Clone for Sessions<U, N> {
     fn clone(&self) -> Self {
         Self {
-            proxy: Arc::clone(&self.proxy),
-            loader: self.loader.clone(),
+            inner: Arc::clone(&self.inner),
         }
     }
 }
@@ -268,7 +275,7 @@ impl<U, const N: usize> Clone for Sessions<U, N> {
 impl<U, const N: usize> fmt::Debug for Sessions<U, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sessions")
-            .field("proxy", &self.proxy)
+            .field("proxy", &self.inner.proxy)
             .finish_non_exhaustive()
     }
 }

@@ -3,6 +3,7 @@
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use session_token::Token;
@@ -25,28 +26,58 @@ use crate::Loader;
 /// ```
 pub type LoadError = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The future of [`DynLoader::load`]: boxed once, `Send`, and owning everything it needs
-/// (a handle to the loader and the token), so it borrows nothing from the request.
+/// The future of [`DynLoader::load`] (`'static`: it owns a handle to the loader and the
+/// token, so it borrows nothing from the request) and of [`DynLoader::load_ref`] (borrowing
+/// both for `'a`): boxed once, `Send`.
 ///
 /// # Examples
 ///
 /// ```
 /// use session_cookie::{DynLoader, LoadFuture, Token};
 ///
-/// fn start(loader: &DynLoader<u64>, token: Token) -> LoadFuture<u64> {
+/// fn start(loader: &DynLoader<u64>, token: Token) -> LoadFuture<'static, u64> {
 ///     loader.load(token) // may be stored, shared or spawned: it is 'static
 /// }
 /// # let _ = start;
 /// ```
-pub type LoadFuture<U> = Pin<Box<dyn Future<Output = Result<Option<U>, LoadError>> + Send>>;
+pub type LoadFuture<'a, U> =
+    Pin<Box<dyn Future<Output = Result<Option<U>, LoadError>> + Send + 'a>>;
+
+/// Which loader a [`DynLoader`] is: equal for a loader and its clones, different for two
+/// loaders made by two calls of [`DynLoader::new`], for the life of the process.
+///
+/// `Copy` and free to compare: adapters key their per-request cache by it without holding a
+/// handle to the loader.
+///
+/// # Examples
+///
+/// ```
+/// use session_cookie::{DynLoader, Token};
+///
+/// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+/// let a: DynLoader<u64> = DynLoader::new(load_user);
+/// let b: DynLoader<u64> = DynLoader::new(load_user);
+/// assert_eq!(a.id(), a.clone().id());
+/// assert_ne!(a.id(), b.id());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LoaderId(u64);
+
+impl LoaderId {
+    /// A new id, never handed out before in this process (a 64-bit counter does not wrap).
+    fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
 
 /// Any [`Loader`] whose user type is `U`, behind an `Arc`: named by `U` and `N` alone, so an
 /// adapter's configuration type does not name the loader's type (an `async fn` loader has a
 /// type no one can write).
 ///
 /// Cloning is cheap (an `Arc`), and clones are the [same loader](Self::same_loader). Each
-/// [`load`](Self::load) boxes the loader's future once and erases its error to a
-/// [`LoadError`]; nothing else changes: `Ok(None)` is still "no such session", `Err` still
+/// [`load`](Self::load) or [`load_ref`](Self::load_ref) boxes the loader's future once and
+/// erases its error to a [`LoadError`]; nothing else changes: `Ok(None)` is still "no such session", `Err` still
 /// "the store failed", and the loader is called exactly once per `load`.
 ///
 /// # Examples
@@ -71,11 +102,13 @@ pub type LoadFuture<U> = Pin<Box<dyn Future<Output = Result<Option<U>, LoadError
 /// ```
 pub struct DynLoader<U, const N: usize = 32> {
     inner: Arc<dyn Erased<U, N>>,
+    id: LoaderId,
 }
 
-/// [`Loader`] with an owning, boxed future and an erased error.
+/// [`Loader`] with a boxed future (owning or borrowing) and an erased error.
 trait Erased<U, const N: usize>: Send + Sync {
-    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<U>;
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<'static, U>;
+    fn load_ref<'a>(&'a self, token: &'a Token<N>) -> LoadFuture<'a, U>;
 }
 
 impl<L, const N: usize> Erased<L::User, N> for L
@@ -83,9 +116,17 @@ where
     L: Loader<N> + Send + Sync + 'static,
     L::User: 'static,
 {
-    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<L::User> {
+    fn load_owned(self: Arc<Self>, token: Token<N>) -> LoadFuture<'static, L::User> {
         Box::pin(async move {
             Loader::load(&*self, &token)
+                .await
+                .map_err(|e| Arc::new(e) as LoadError)
+        })
+    }
+
+    fn load_ref<'a>(&'a self, token: &'a Token<N>) -> LoadFuture<'a, L::User> {
+        Box::pin(async move {
+            Loader::load(self, token)
                 .await
                 .map_err(|e| Arc::new(e) as LoadError)
         })
@@ -111,6 +152,7 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
     {
         Self {
             inner: Arc::new(loader),
+            id: LoaderId::next(),
         }
     }
 
@@ -142,8 +184,39 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
     /// assert_eq!(err.to_string(), "db down");
     /// ```
     #[must_use = "the loader runs only when the future is awaited"]
-    pub fn load(&self, token: Token<N>) -> LoadFuture<U> {
+    pub fn load(&self, token: Token<N>) -> LoadFuture<'static, U> {
         Arc::clone(&self.inner).load_owned(token)
+    }
+
+    /// Calls the loader once for `token`, with a future that borrows the loader and the
+    /// token: the same call as [`load`](Self::load) without its two reference-count updates
+    /// (the handle it clones and drops), for adapters that await the call where the loader
+    /// and the token live.
+    ///
+    /// # Errors
+    ///
+    /// As [`load`](Self::load).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::{DynLoader, Token};
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    ///
+    /// async fn load_user(token: &Token) -> Result<Option<u64>, std::io::Error> {
+    ///     Ok(Some(u64::from(token.as_bytes()[0])))
+    /// }
+    /// let loader: DynLoader<u64> = DynLoader::new(load_user);
+    /// let token = Token::from_bytes([7; 32]);
+    /// assert_eq!(block_on(loader.load_ref(&token)).unwrap(), Some(7));
+    /// ```
+    #[must_use = "the loader runs only when the future is awaited"]
+    pub fn load_ref<'a>(&'a self, token: &'a Token<N>) -> LoadFuture<'a, U> {
+        self.inner.load_ref(token)
     }
 }
 
@@ -166,8 +239,24 @@ impl<U, const N: usize> DynLoader<U, N> {
     /// ```
     #[must_use]
     pub fn same_loader(&self, other: &Self) -> bool {
-        // Addresses only: vtable pointers of the same type may differ between codegen units.
-        core::ptr::addr_eq(Arc::as_ptr(&self.inner), Arc::as_ptr(&other.inner))
+        self.id == other.id
+    }
+
+    /// This loader's [`LoaderId`]: what an adapter's per-request cache keeps instead of a
+    /// clone (no reference count is touched).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::{DynLoader, Token};
+    ///
+    /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
+    /// let loader: DynLoader<u64> = DynLoader::new(load_user);
+    /// assert_eq!(loader.id(), loader.clone().id());
+    /// ```
+    #[must_use]
+    pub fn id(&self) -> LoaderId {
+        self.id
     }
 }
 
@@ -175,6 +264,7 @@ impl<U, const N: usize> Clone for DynLoader<U, N> {
     fn clone(&self) -> Self {
         Self {
             inner: Arc::clone(&self.inner),
+            id: self.id,
         }
     }
 }
@@ -194,6 +284,6 @@ mod tests {
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         fn assert_send<T: Send + 'static>() {}
         assert_send_sync::<DynLoader<String>>();
-        assert_send::<LoadFuture<String>>();
+        assert_send::<LoadFuture<'static, String>>();
     }
 }

@@ -14,7 +14,7 @@ mod set_cookie;
 mod template;
 
 pub use crate::apply::ResponseHeaders;
-pub use crate::dyn_loader::{DynLoader, LoadError, LoadFuture};
+pub use crate::dyn_loader::{DynLoader, LoadError, LoadFuture, LoaderId};
 pub use crate::error::{ConfigError, Error};
 pub use crate::load::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};
 pub use crate::loader::{Loader, LoaderFn};

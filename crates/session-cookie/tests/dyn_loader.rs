@@ -104,7 +104,7 @@ fn err_is_erased_with_its_message_and_source_type() {
 #[test]
 fn nothing_runs_until_polled_and_each_load_is_one_call() {
     let (counting, loader) = counting();
-    let pending: LoadFuture<String> = loader.load(Token::from_bytes([1; 32]));
+    let pending: LoadFuture<'static, String> = loader.load(Token::from_bytes([1; 32]));
     assert_eq!(counting.calls.load(Ordering::SeqCst), 0, "lazy");
     let clone = loader.clone();
     let _ = block_on(pending);
@@ -159,4 +159,35 @@ fn functions_and_closures_erase_too() {
 fn debug_names_nothing_of_the_loader() {
     let (_, loader) = counting();
     assert_eq!(format!("{loader:?}"), "DynLoader { .. }");
+}
+
+#[test]
+fn load_ref_is_the_same_call_and_lazy() {
+    let (counting, loader) = counting();
+    let token = Token::from_bytes([1; 32]);
+    let pending = loader.load_ref(&token);
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 0, "lazy");
+    assert_eq!(block_on(pending).unwrap().as_deref(), Some("ada"));
+    assert!(
+        block_on(loader.load_ref(&Token::from_bytes([2; 32])))
+            .unwrap()
+            .is_none()
+    );
+    let err = block_on(loader.load_ref(&Token::from_bytes([3; 32]))).unwrap_err();
+    assert!(err.downcast_ref::<StoreDown>().is_some());
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn ids_follow_clones_and_differ_between_loaders() {
+    let (_, a) = counting();
+    let b = a.clone();
+    assert_eq!(a.id(), b.id());
+    let ids: std::collections::HashSet<_> = (0..1000).map(|_| counting().1.id()).collect();
+    assert_eq!(ids.len(), 1000, "every `new` gets its own id");
+    assert!(!ids.contains(&a.id()));
+    // An id outlives its loader and is never reused by a later one.
+    let old = a.id();
+    drop((a, b));
+    assert!((0..100).all(|_| counting().1.id() != old));
 }
