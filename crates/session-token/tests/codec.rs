@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use proptest::prelude::*;
-use session_token::Token;
+use session_token::{DecodeError, Token};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -25,6 +25,40 @@ fn reference_encode(bytes: &[u8]) -> String {
         out.push(ALPHABET[((acc << (6 - bits)) & 63) as usize] as char);
     }
     out
+}
+
+/// The value of each alphabet symbol, indexed by byte.
+const INVERSE: [Option<u8>; 256] = {
+    let mut inverse = [None; 256];
+    let mut i = 0;
+    while i < 64 {
+        inverse[ALPHABET[i] as usize] = Some(i as u8);
+        i += 1;
+    }
+    inverse
+};
+
+/// Bit-by-bit strict decoding, the inverse of `reference_encode`: the error class the crate
+/// must give for a string of the right length.
+fn reference_decode(text: &[u8], len: usize) -> Result<Vec<u8>, DecodeError> {
+    let mut out = Vec::new();
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &c in text {
+        let v = INVERSE[usize::from(c)].ok_or(DecodeError::Symbol)?;
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    assert_eq!(out.len(), len, "reference_decode needs the encoded length");
+    if acc != 0 {
+        return Err(DecodeError::NonCanonical);
+    }
+    Ok(out)
 }
 
 /// Any string of exactly `len` alphabet symbols.
@@ -50,7 +84,7 @@ fn check_canonical<const N: usize>(s: &str) {
     match Token::<N>::decode(s) {
         Ok(t) => assert_eq!(t.encode().as_str(), s),
         Err(e) => {
-            assert_eq!(e, session_token::DecodeError::NonCanonical);
+            assert_eq!(e, DecodeError::NonCanonical);
             let unused_bits = 6 * Token::<N>::ENCODED_LEN - 8 * N;
             let last = ALPHABET
                 .iter()
@@ -156,3 +190,57 @@ proptest! {
         }
     }
 }
+
+/// The error class of the `base64` crate's strict URL_SAFE_NO_PAD engine for a string of the
+/// right length: any error but non-zero trailing bits is a byte outside the alphabet (it may
+/// name a misplaced `=` as padding or count the symbols short).
+fn base64_class(text: &[u8], len: usize) -> Result<Vec<u8>, DecodeError> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::{DecodeError as E, DecodeSliceError as S};
+
+    let mut out = [0u8; 64];
+    match URL_SAFE_NO_PAD.decode_slice(text, &mut out) {
+        Ok(n) => {
+            assert_eq!(n, len);
+            Ok(out[..n].to_vec())
+        }
+        Err(S::DecodeError(E::InvalidLastSymbol { .. })) => Err(DecodeError::NonCanonical),
+        Err(S::DecodeError(_)) => Err(DecodeError::Symbol),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Every byte value 0..=255 at every position of a valid token of length `N`: the verdict
+/// (and on success the bytes) match both the reference and the `base64` crate.
+fn every_byte_everywhere<const N: usize>() {
+    let raw: [u8; N] = core::array::from_fn(|i| (i as u8).wrapping_mul(97).wrapping_add(N as u8));
+    let valid = Token::<N>::from_bytes(raw).encode();
+    for i in 0..valid.len() {
+        for b in 0..=u8::MAX {
+            let mut text = valid.as_bytes().to_vec();
+            text[i] = b;
+            let ours = Token::<N>::decode(&text).map(|t| t.as_bytes().to_vec());
+            let reference = reference_decode(&text, N);
+            assert_eq!(ours, reference, "N = {N}, byte {b:#04x} at {i}");
+            assert_eq!(
+                ours,
+                base64_class(&text, N),
+                "N = {N}, byte {b:#04x} at {i}"
+            );
+        }
+    }
+}
+
+macro_rules! every_byte_everywhere {
+    ($($n:literal)*) => {
+        #[test]
+        fn every_byte_at_every_position_of_every_length() {
+            $( every_byte_everywhere::<$n>(); )*
+        }
+    };
+}
+
+every_byte_everywhere!(16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
+                       40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63
+                       64);
