@@ -1,5 +1,6 @@
 //! session-token against the raw primitives it wraps, in one run:
-//! `generate` vs `getrandom::fill`, `encode`/`decode` vs direct `base64` engine calls.
+//! `generate` vs `getrandom::fill`, `encode`/`decode` vs direct `base64` engine calls,
+//! `hash` vs `sha2::Sha256::digest`.
 //!
 //! `cargo bench -p session-token --bench token` (or `cargo xtask bench`).
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -69,5 +70,23 @@ fn decode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, generate, encode, decode);
+fn hash(c: &mut Criterion) {
+    use sha2::Digest as _;
+
+    let token = Token::<32>::from_bytes(*b"0123456789abcdefghijklmnopqrstuv");
+    let raw = *token.as_bytes();
+    let mut g = c.benchmark_group("hash-32");
+    g.bench_function("session_token::Token::hash", |b| {
+        b.iter(|| black_box(black_box(&token).hash()));
+    });
+    g.bench_function("sha2::Sha256::digest", |b| {
+        b.iter(|| {
+            let digest: [u8; 32] = sha2::Sha256::digest(black_box(raw)).into();
+            black_box(digest)
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, generate, encode, decode, hash);
 criterion_main!(benches);

@@ -52,7 +52,44 @@ fn hash_is_sha256_of_the_bytes() {
     assert_eq!(t.hash(), expected);
     // A different token gives a different key.
     assert_ne!(sample().hash(), expected);
+    // FIPS 180-2 appendix B.2: 56 bytes, so the padding needs a second block.
+    let t = Token::<56>::from_bytes(*b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+    let expected: [u8; 32] = [
+        0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e, 0x60,
+        0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb,
+        0x06, 0xc1,
+    ];
+    assert_eq!(t.hash(), expected);
 }
+
+/// `hash` builds the padded blocks itself; it must equal the streaming `Sha256::digest` for
+/// every length, on both sides of the one-block limit (55 bytes).
+#[cfg(feature = "sha2")]
+fn hash_matches<const N: usize>(seed: &[u8]) {
+    use sha2::Digest as _;
+
+    let raw: [u8; N] = seed[..N].try_into().unwrap();
+    let expected: [u8; 32] = sha2::Sha256::digest(raw).into();
+    assert_eq!(Token::<N>::from_bytes(raw).hash(), expected, "N = {N}");
+}
+
+#[cfg(feature = "sha2")]
+macro_rules! hash_every_length {
+    ($($n:literal)*) => {
+        proptest::proptest! {
+            #[test]
+            fn hash_is_sha2_digest_for_every_length(
+                seed in proptest::collection::vec(proptest::prelude::any::<u8>(), 64),
+            ) {
+                $( hash_matches::<$n>(&seed); )*
+            }
+        }
+    };
+}
+
+#[cfg(feature = "sha2")]
+hash_every_length!(16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40
+                   41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64);
 
 #[cfg(feature = "alloc")]
 #[test]
