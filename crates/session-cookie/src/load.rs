@@ -181,7 +181,11 @@ where
             match (&found, policy) {
                 (None, DuplicatePolicy::FirstWins) => return Some(token),
                 (None, _) => found = Some(token),
-                (Some(first), _) if *first == token => {}
+                // Both tokens come from this request's own header: nothing secret to time, so
+                // a plain comparison (`Token`'s `==` is constant-time, and its byte-by-byte
+                // loop made the compiler keep `found` in 32 scalars: ~120 instructions of
+                // byte moves on every request, measured with callgrind).
+                (Some(first), _) if first.as_bytes() == token.as_bytes() => {}
                 (Some(_), _) => return None,
             }
         }
