@@ -420,26 +420,27 @@ pub mod actix_apps {
     use actix_web::{App, test, web};
     use session_actix::{CookieProxy, MaybeUser, Sessions, User};
 
-    use super::{HELLO, HashMap, Me, Variant, ada, black_box, our_session};
+    use super::{HELLO, HashMap, Keying, Me, Variant, ada, black_box, our_session};
 
     /// The app of an actix-web variant.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum AppKind {
         Bare,
-        Ours,
+        Ours(Keying),
         ActixSession,
     }
 
     /// Every actix-web variant, in table order: what `frameworks`, `allocations` and
     /// `instructions` measure.
     #[rustfmt::skip]
-    pub const VARIANTS: [Variant<AppKind>; 8] = [
+    pub const VARIANTS: [Variant<AppKind>; 9] = [
         Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
         Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
         Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
-        Variant::new("ours-cookie", AppKind::Ours, "/", true, 200),
-        Variant::new("ours-no-cookie-401", AppKind::Ours, "/", false, 401),
-        Variant::new("ours-optional-no-cookie", AppKind::Ours, "/maybe", false, 200),
+        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
+        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
+        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
+        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", false, 200),
         Variant::new("actix-session-cookie", AppKind::ActixSession, "/", true, 200),
         Variant::new("actix-session-no-cookie", AppKind::ActixSession, "/", false, 200),
     ];
@@ -482,8 +483,8 @@ pub mod actix_apps {
                     let app = system.block_on(bare());
                     visitor.visit(&self.case(&app, &our_session().1));
                 }
-                AppKind::Ours => {
-                    let (app, cookie) = system.block_on(ours());
+                AppKind::Ours(keying) => {
+                    let (app, cookie) = system.block_on(ours(keying));
                     visitor.visit(&self.case(&app, &cookie));
                 }
                 AppKind::ActixSession => {
@@ -538,15 +539,24 @@ pub mod actix_apps {
     }
 
     /// `GET /` with our `User<Me>`, `GET /maybe` with `MaybeUser<Me>`, the same in-memory
-    /// loader as axum (SHA-256 keyed). Returns the app and a valid `Cookie` header.
-    pub async fn ours() -> (impl TestApp, String) {
+    /// loaders as axum. Returns the app and a valid `Cookie` header.
+    pub async fn ours(keying: Keying) -> (impl TestApp, String) {
         let (token, cookie) = our_session();
-        let sessions: Sessions<Me> = Sessions::new(
-            CookieProxy::default(),
-            super::HashedMapLoader {
-                map: HashMap::from([(token.hash(), ada())]).into(),
-            },
-        );
+        let proxy = CookieProxy::default();
+        let sessions: Sessions<Me> = match keying {
+            Keying::Sha256 => Sessions::new(
+                proxy,
+                super::HashedMapLoader {
+                    map: HashMap::from([(token.hash(), ada())]).into(),
+                },
+            ),
+            Keying::Raw => Sessions::new(
+                proxy,
+                super::RawMapLoader {
+                    map: HashMap::from([(*token.as_bytes(), ada())]).into(),
+                },
+            ),
+        };
         let app = test::init_service(
             App::new()
                 .app_data(sessions)
