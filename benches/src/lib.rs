@@ -136,6 +136,8 @@ pub mod axum_apps {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum AppKind {
         Bare,
+        /// Bare with one extractor that reads nothing: axum's own price of any extractor.
+        NoopExtractor,
         Ours(Keying),
         TowerSessions,
         AxumLogin,
@@ -144,10 +146,11 @@ pub mod axum_apps {
     /// Every axum variant, in table order: what `frameworks`, `allocations` and
     /// `instructions` measure.
     #[rustfmt::skip]
-    pub const VARIANTS: [Variant<AppKind>; 11] = [
+    pub const VARIANTS: [Variant<AppKind>; 12] = [
         Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
         Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
         Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
+        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", true, 200),
         Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
         Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
         Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
@@ -173,6 +176,7 @@ pub mod axum_apps {
         pub fn build(&self, rt: &tokio::runtime::Runtime) -> Case {
             let (router, cookie) = match self.app {
                 AppKind::Bare => (bare(), our_session().1),
+                AppKind::NoopExtractor => (noop_extractor(), our_session().1),
                 AppKind::Ours(keying) => ours(keying),
                 AppKind::TowerSessions => rt.block_on(tower_sessions()),
                 AppKind::AxumLogin => rt.block_on(axum_login()),
@@ -219,6 +223,28 @@ pub mod axum_apps {
         Router::new()
             .route("/", get(|| async { HELLO }))
             .route("/maybe", get(|| async { HELLO }))
+    }
+
+    /// An extractor that reads nothing and never fails.
+    #[derive(Debug)]
+    pub struct Noop;
+
+    impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Noop {
+        type Rejection = std::convert::Infallible;
+
+        async fn from_request_parts(
+            _: &mut http::request::Parts,
+            _: &S,
+        ) -> Result<Self, Self::Rejection> {
+            Ok(Self)
+        }
+    }
+
+    /// `GET /` -> `hello` with one [`Noop`] extractor: what axum charges for a handler that
+    /// takes any extractor (the request split into parts, the extractor's future), the
+    /// floor under every session extractor.
+    pub fn noop_extractor() -> Router {
+        Router::new().route("/", get(|_: Noop| async { HELLO }))
     }
 
     /// `GET /` with our required `User<Me>` extractor, `GET /maybe` with `Option<User<Me>>`;
@@ -426,6 +452,8 @@ pub mod actix_apps {
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum AppKind {
         Bare,
+        /// Bare with one extractor that reads nothing: actix-web's own price of any extractor.
+        NoopExtractor,
         Ours(Keying),
         ActixSession,
     }
@@ -433,10 +461,11 @@ pub mod actix_apps {
     /// Every actix-web variant, in table order: what `frameworks`, `allocations` and
     /// `instructions` measure.
     #[rustfmt::skip]
-    pub const VARIANTS: [Variant<AppKind>; 9] = [
+    pub const VARIANTS: [Variant<AppKind>; 10] = [
         Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
         Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
         Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
+        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", true, 200),
         Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
         Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
         Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
@@ -481,6 +510,10 @@ pub mod actix_apps {
             match self.app {
                 AppKind::Bare => {
                     let app = system.block_on(bare());
+                    visitor.visit(&self.case(&app, &our_session().1));
+                }
+                AppKind::NoopExtractor => {
+                    let app = system.block_on(noop_extractor());
                     visitor.visit(&self.case(&app, &our_session().1));
                 }
                 AppKind::Ours(keying) => {
@@ -536,6 +569,28 @@ pub mod actix_apps {
                 .route("/maybe", web::get().to(|| async { HELLO })),
         )
         .await
+    }
+
+    /// An extractor that reads nothing and never fails.
+    #[derive(Debug)]
+    pub struct Noop;
+
+    impl actix_web::FromRequest for Noop {
+        type Error = actix_web::Error;
+        type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+        fn from_request(
+            _: &actix_web::HttpRequest,
+            _: &mut actix_web::dev::Payload,
+        ) -> Self::Future {
+            std::future::ready(Ok(Self))
+        }
+    }
+
+    /// `GET /` -> `hello` with one [`Noop`] extractor: what actix-web charges for a handler
+    /// that takes any extractor, the floor under every session extractor.
+    pub async fn noop_extractor() -> impl TestApp {
+        test::init_service(App::new().route("/", web::get().to(|_: Noop| async { HELLO }))).await
     }
 
     /// `GET /` with our `User<Me>`, `GET /maybe` with `MaybeUser<Me>`, the same in-memory
