@@ -396,10 +396,8 @@ fn bench(quick: bool) -> Result {
     ])
 }
 
-/// The loopback variants, in the order they run (bare first: the reference).
+/// The loopback variants (bare: the reference of every ratio).
 const E2E_VARIANTS: [&str; 4] = ["bare", "ours", "tower-sessions", "axum-login"];
-/// Rounds over all variants, interleaved so that a noisy neighbour hits them alike.
-const E2E_ROUNDS: usize = 2;
 
 /// One wrk run: requests/s and latency percentiles (µs).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -412,6 +410,11 @@ struct WrkResult {
 /// `cargo xtask bench --e2e`: builds `e2e-server`, serves each variant on 127.0.0.1, drives
 /// it with wrk (2 threads, 32 connections, `--latency`, the variant's session cookie sent with
 /// `-H`) and prints requests/s and p50/p99 beside the bare handler's.
+///
+/// The variants run in rounds, in turn, the order reversed every other round, and each
+/// variant's ratio is the median of its per-round ratios to bare in the same round: on a
+/// machine whose speed drifts over minutes, two means taken minutes apart differ by more
+/// than the goal (>= 0.97x bare) allows; a drift slower than one round cancels out.
 fn bench_e2e(quick: bool) -> Result {
     if !has_program("wrk") {
         let hint = "wrk is not installed (Debian/Ubuntu: `apt-get install -y wrk`)";
@@ -421,7 +424,7 @@ fn bench_e2e(quick: bool) -> Result {
         eprintln!("note: {hint}; skipping the loopback benchmark");
         return Ok(());
     }
-    let seconds = if quick { 3 } else { 10 };
+    let (rounds, seconds) = if quick { (2, 2) } else { (6, 4) };
     // The bench profile (release + debug info, for `perf`), whose artifacts `cargo xtask
     // bench` shares; its output directory is `target/release`.
     cargo([
@@ -435,40 +438,52 @@ fn bench_e2e(quick: bool) -> Result {
         "e2e-server",
     ])?;
     let server = target_dir().join("release").join("e2e-server");
-    let mut results: Vec<(&str, Vec<WrkResult>)> =
-        E2E_VARIANTS.iter().map(|v| (*v, Vec::new())).collect();
-    for round in 1..=E2E_ROUNDS {
-        for (variant, runs) in &mut results {
-            eprintln!("\n=== e2e round {round}/{E2E_ROUNDS}: {variant}");
-            runs.push(e2e_run(&server, variant, seconds)?);
+    // runs[v][round]
+    let mut runs: Vec<Vec<WrkResult>> = vec![Vec::new(); E2E_VARIANTS.len()];
+    for round in 0..rounds {
+        let mut order: Vec<usize> = (0..E2E_VARIANTS.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for v in order {
+            let variant = E2E_VARIANTS[v];
+            eprintln!("\n=== e2e round {}/{rounds}: {variant}", round + 1);
+            runs[v].push(e2e_run(&server, variant, seconds)?);
         }
     }
     println!(
-        "\n| variant (axum 0.8, loopback, wrk -t2 -c32 -d{seconds}s, mean of {E2E_ROUNDS} rounds) \
-         | requests/s | vs bare | p50 | p99 |"
+        "\n| variant (axum 0.8, loopback, wrk -t2 -c32 -d{seconds}s, {rounds} rounds) \
+         | requests/s (median) | vs bare (median of per-round ratios) | per-round ratios | p50 | p99 |"
     );
-    println!("|---|---:|---:|---:|---:|");
-    let mean = |runs: &[WrkResult], f: fn(&WrkResult) -> f64| {
-        #[allow(clippy::cast_precision_loss)]
-        let n = runs.len() as f64;
-        runs.iter().map(f).sum::<f64>() / n
-    };
-    let bare_rps = mean(&results[0].1, |r| r.requests_per_sec);
-    for (variant, runs) in &results {
-        let rps = mean(runs, |r| r.requests_per_sec);
-        let rounds: Vec<String> = runs
+    println!("|---|---:|---:|---|---:|---:|");
+    for (variant, results) in E2E_VARIANTS.iter().zip(&runs) {
+        let field = |f: fn(&WrkResult) -> f64| median(results.iter().map(f).collect());
+        let ratios: Vec<f64> = results
             .iter()
-            .map(|r| format!("{:.0}", r.requests_per_sec))
+            .zip(&runs[0])
+            .map(|(r, bare)| r.requests_per_sec / bare.requests_per_sec)
             .collect();
+        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
         println!(
-            "| {variant} | {rps:.0} ({}) | {:.3}x | {:.0} µs | {:.0} µs |",
-            rounds.join(", "),
-            rps / bare_rps,
-            mean(runs, |r| r.p50_us),
-            mean(runs, |r| r.p99_us),
+            "| {variant} | {:.0} | {:.3}x | {} | {:.0} µs | {:.0} µs |",
+            field(|r| r.requests_per_sec),
+            median(ratios),
+            shown.join(", "),
+            field(|r| r.p50_us),
+            field(|r| r.p99_us),
         );
     }
     Ok(())
+}
+
+/// The median (the mean of the middle two for an even count); `NaN` when empty.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 /// Starts `server --variant variant`, warms it up for a second, then measures it with wrk.
@@ -671,6 +686,14 @@ fn project_root() -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert!((median(vec![3.0, 1.0, 2.0]) - 2.0).abs() < f64::EPSILON);
+        assert!((median(vec![4.0, 1.0, 3.0, 2.0]) - 2.5).abs() < f64::EPSILON);
+        assert!(median(Vec::new()).is_nan());
+    }
+
     use super::*;
 
     #[test]
