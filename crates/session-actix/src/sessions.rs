@@ -89,7 +89,9 @@ where
     /// [`RequireUser`] guard) awaits the same one. The plain function behind
     /// [`User`](crate::User), for your own extractors and middleware.
     ///
-    /// The request is read when this is called; the future borrows nothing from it.
+    /// The request is read when this is called; the future borrows nothing from it. Like
+    /// actix-web's own request types it is not `Send`: await it on the worker that serves
+    /// the request (handlers, extractors and middleware all do), not in a spawned thread.
     ///
     /// # Errors
     ///
