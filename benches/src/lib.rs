@@ -78,6 +78,47 @@ fn our_session() -> (session_axum::Token, String) {
     (token, header)
 }
 
+/// Our `Sessions` of either adapter: `Sessions::new` with the default cookie and a loader
+/// that knows `ada` under [`our_session`]'s token.
+trait NewSessions {
+    fn with<L>(loader: L) -> Self
+    where
+        L: session_axum::Loader<User = Me> + Send + Sync + 'static;
+}
+
+impl NewSessions for session_axum::Sessions<Me> {
+    fn with<L>(loader: L) -> Self
+    where
+        L: session_axum::Loader<User = Me> + Send + Sync + 'static,
+    {
+        Self::new(session_axum::CookieProxy::default(), loader)
+    }
+}
+
+impl NewSessions for session_actix::Sessions<Me> {
+    fn with<L>(loader: L) -> Self
+    where
+        L: session_axum::Loader<User = Me> + Send + Sync + 'static,
+    {
+        Self::new(session_actix::CookieProxy::default(), loader)
+    }
+}
+
+/// The `ours` variants' sessions, keyed as `keying` says, and the `Cookie` header that
+/// carries the session.
+fn our_sessions<S: NewSessions>(keying: Keying) -> (S, String) {
+    let (token, cookie) = our_session();
+    let sessions = match keying {
+        Keying::Sha256 => S::with(HashedMapLoader {
+            map: HashMap::from([(token.hash(), ada())]).into(),
+        }),
+        Keying::Raw => S::with(RawMapLoader {
+            map: HashMap::from([(*token.as_bytes(), ada())]).into(),
+        }),
+    };
+    (sessions, cookie)
+}
+
 /// Which loader map the `ours` variants use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keying {
@@ -127,10 +168,10 @@ pub mod axum_apps {
     use axum::body::Body;
     use axum::routing::get;
     use http::{Request, StatusCode, header};
-    use session_axum::{CookieProxy, Sessions, User};
+    use session_axum::{Sessions, User};
     use tower::ServiceExt as _;
 
-    use super::{HELLO, HashMap, Keying, Me, Variant, ada, black_box, our_session};
+    use super::{HELLO, Keying, Me, Variant, black_box, our_session};
 
     /// The app of an axum variant.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,22 +291,7 @@ pub mod axum_apps {
     /// `GET /` with our required `User<Me>` extractor, `GET /maybe` with `Option<User<Me>>`;
     /// the loader is an in-memory map. Returns the router and a valid `Cookie` header.
     pub fn ours(keying: Keying) -> (Router, String) {
-        let (token, cookie) = our_session();
-        let proxy = CookieProxy::default();
-        let sessions: Sessions<Me> = match keying {
-            Keying::Sha256 => Sessions::new(
-                proxy,
-                super::HashedMapLoader {
-                    map: HashMap::from([(token.hash(), ada())]).into(),
-                },
-            ),
-            Keying::Raw => Sessions::new(
-                proxy,
-                super::RawMapLoader {
-                    map: HashMap::from([(*token.as_bytes(), ada())]).into(),
-                },
-            ),
-        };
+        let (sessions, cookie): (Sessions<Me>, _) = super::our_sessions(keying);
         let router = Router::new()
             .route(
                 "/",
@@ -444,9 +470,9 @@ pub mod actix_apps {
     use actix_web::dev::{Service, ServiceResponse};
     use actix_web::http::header;
     use actix_web::{App, test, web};
-    use session_actix::{CookieProxy, MaybeUser, Sessions, User};
+    use session_actix::{MaybeUser, Sessions, User};
 
-    use super::{HELLO, HashMap, Keying, Me, Variant, ada, black_box, our_session};
+    use super::{HELLO, HashMap, Keying, Me, Variant, black_box, our_session};
 
     /// The app of an actix-web variant.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -596,22 +622,7 @@ pub mod actix_apps {
     /// `GET /` with our `User<Me>`, `GET /maybe` with `MaybeUser<Me>`, the same in-memory
     /// loaders as axum. Returns the app and a valid `Cookie` header.
     pub async fn ours(keying: Keying) -> (impl TestApp, String) {
-        let (token, cookie) = our_session();
-        let proxy = CookieProxy::default();
-        let sessions: Sessions<Me> = match keying {
-            Keying::Sha256 => Sessions::new(
-                proxy,
-                super::HashedMapLoader {
-                    map: HashMap::from([(token.hash(), ada())]).into(),
-                },
-            ),
-            Keying::Raw => Sessions::new(
-                proxy,
-                super::RawMapLoader {
-                    map: HashMap::from([(*token.as_bytes(), ada())]).into(),
-                },
-            ),
-        };
+        let (sessions, cookie): (Sessions<Me>, _) = super::our_sessions(keying);
         let app = test::init_service(
             App::new()
                 .app_data(sessions)
