@@ -369,7 +369,9 @@ fn fuzz(seconds: u64) -> Result {
 /// Every criterion benchmark of the workspace (the crates' own and `benches/`, the peer
 /// comparisons with their allocation counts), then the ratio tables of BENCHMARKS.md.
 fn bench(quick: bool) -> Result {
-    let mut args = vec!["bench", "--workspace", "--locked", "--benches"];
+    // Bench targets only: `--benches` would also run the binaries' and libraries' libtest
+    // harnesses, which reject criterion's options (`--quick`).
+    let mut args = vec!["bench", "--workspace", "--locked", "--bench", "*"];
     if quick {
         args.extend([
             "--",
