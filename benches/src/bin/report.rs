@@ -24,6 +24,12 @@ fn main() {
             std::process::exit(1);
         }
     };
+    println!(
+        "The framework tables below divide criterion medians measured seconds apart; on a \
+         machine whose speed drifts, quote the ratios of the `paired` bench (printed by \
+         `cargo xtask bench` above, or `cargo bench -p sessionkit-benches --bench paired`) \
+         instead."
+    );
     frameworks(&medians, "axum", &["tower-sessions", "axum-login"]);
     frameworks(&medians, "actix", &["actix-session"]);
     for (group, reference) in [
@@ -31,6 +37,7 @@ fn main() {
         ("generate-32", "session_token::Token::generate"),
         ("encode-32", "session_token::Token::encode"),
         ("decode-32", "session_token::Token::decode"),
+        ("hash-32", "session_token::Token::hash"),
         ("load-realistic-300B", "session_cookie::load"),
         ("load-4KiB", "session_cookie::load"),
     ] {
@@ -150,7 +157,7 @@ fn frameworks(medians: &Medians, group: &str, peers: &[&str]) {
             println!("| {peer} | {} | {:.2}x | {times} |", ns(p), ours / p);
         }
     }
-    println!("\nGoals ({group}):\n");
+    println!("\nGoals ({group}), from these criterion medians:\n");
     println!(
         "- ours authenticated / bare with the same Cookie header: {:.2}x (goal <= 1.10x), \
          {:+.0} ns",
