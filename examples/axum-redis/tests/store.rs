@@ -60,20 +60,33 @@ impl Fixture {
             .expect("the demo account")
     }
 
-    async fn get(&mut self, key: &str) -> Option<String> {
-        redis::cmd("GET")
-            .arg(key)
-            .query_async(&mut self.conn)
+    /// A new session of `user`, created through the store.
+    async fn session_of(&self, user: &User) -> Token {
+        let token = Token::generate().expect("the OS RNG");
+        self.store
+            .create_session(&token, user.id)
+            .await
+            .expect("create_session");
+        token
+    }
+
+    /// Runs `cmd` on the test's own connection (inspecting Redis behind the store's back).
+    async fn query<T: redis::FromRedisValue>(&mut self, cmd: &redis::Cmd) -> T {
+        cmd.query_async(&mut self.conn)
             .await
             .expect("a Redis command")
     }
 
+    async fn get(&mut self, key: &str) -> Option<String> {
+        self.query(redis::cmd("GET").arg(key)).await
+    }
+
     async fn keys(&mut self, pattern: &str) -> Vec<String> {
-        redis::cmd("KEYS")
-            .arg(pattern)
-            .query_async(&mut self.conn)
-            .await
-            .expect("a Redis command")
+        self.query(redis::cmd("KEYS").arg(pattern)).await
+    }
+
+    async fn ttl(&mut self, key: &str) -> i64 {
+        self.query(redis::cmd("TTL").arg(key)).await
     }
 }
 
@@ -99,10 +112,7 @@ async fn passwords_and_the_demo_account() {
         Some(demo.clone())
     );
     // Gone (a Redis restart without persistence): re-created on demand.
-    let _: () = redis::cmd("FLUSHALL")
-        .query_async(&mut f.conn)
-        .await
-        .unwrap();
+    let () = f.query(&redis::cmd("FLUSHALL")).await;
     assert!(
         f.store
             .verify_password("demo", "demo")
@@ -110,12 +120,9 @@ async fn passwords_and_the_demo_account() {
             .unwrap()
             .is_some()
     );
-    let hash: String = redis::cmd("HGET")
-        .arg("user:demo")
-        .arg("password_hash")
-        .query_async(&mut f.conn)
-        .await
-        .unwrap();
+    let hash: String = f
+        .query(redis::cmd("HGET").arg("user:demo").arg("password_hash"))
+        .await;
     assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
     assert!(f.keys("session:*").await.is_empty());
 }
@@ -126,18 +133,13 @@ async fn sessions_are_keyed_by_the_hash_with_the_absolute_lifetime_as_ttl() {
         return;
     };
     let demo = f.demo().await;
-    let token = Token::generate().unwrap();
-    f.store.create_session(&token, demo.id).await.unwrap();
+    let token = f.session_of(&demo).await;
     let key = RedisStore::session_key(&token);
     assert_eq!(f.keys("session:*").await, std::slice::from_ref(&key));
     let value = f.get(&key).await.unwrap();
     assert_eq!(value, format!("{} {T0} demo", demo.id));
     assert!(!key.contains(token.encode().as_str()));
-    let ttl: i64 = redis::cmd("TTL")
-        .arg(&key)
-        .query_async(&mut f.conn)
-        .await
-        .unwrap();
+    let ttl = f.ttl(&key).await;
     assert!((3590..=3600).contains(&ttl), "{ttl}");
     assert_eq!(f.store.load(&token).await.unwrap(), Some(demo));
 }
@@ -148,8 +150,7 @@ async fn create_never_overwrites_and_unknown_users_are_refused() {
         return;
     };
     let demo = f.demo().await;
-    let token = Token::generate().unwrap();
-    f.store.create_session(&token, demo.id).await.unwrap();
+    let token = f.session_of(&demo).await;
     f.clock.advance(Duration::from_secs(5));
     let err = f.store.create_session(&token, demo.id).await.unwrap_err();
     assert!(matches!(err, RedisStoreError::SessionExists), "{err:?}");
@@ -173,8 +174,7 @@ async fn unknown_tokens_create_nothing_and_logout_deletes() {
         assert!(!f.store.delete_session(&unknown).await.unwrap());
     }
     assert!(f.keys("session:*").await.is_empty());
-    let token = Token::generate().unwrap();
-    f.store.create_session(&token, demo.id).await.unwrap();
+    let token = f.session_of(&demo).await;
     assert!(f.store.delete_session(&token).await.unwrap());
     assert_eq!(f.store.load(&token).await.unwrap(), None);
     assert!(f.keys("session:*").await.is_empty());
@@ -186,8 +186,7 @@ async fn idle_timeout_and_touch_at_most_once_per_interval() {
         return;
     };
     let demo = f.demo().await;
-    let token = Token::generate().unwrap();
-    f.store.create_session(&token, demo.id).await.unwrap();
+    let token = f.session_of(&demo).await;
     let key = RedisStore::session_key(&token);
     let last_seen = |value: Option<String>| -> i64 {
         value.unwrap().split(' ').nth(1).unwrap().parse().unwrap()
@@ -212,11 +211,7 @@ async fn idle_timeout_and_touch_at_most_once_per_interval() {
         );
     }
     // The touch keeps the TTL (the absolute expiry does not move).
-    let ttl: i64 = redis::cmd("TTL")
-        .arg(&key)
-        .query_async(&mut f.conn)
-        .await
-        .unwrap();
+    let ttl = f.ttl(&key).await;
     assert!((3590..=3600).contains(&ttl), "{ttl}");
     // Idle: 600 s after the last recorded activity the session is over, and not touched.
     f.clock.set(T0 + 200 + 599);
@@ -233,8 +228,7 @@ async fn redis_down_is_an_error_not_a_none() {
         return;
     };
     let demo = f.demo().await;
-    let token = Token::generate().unwrap();
-    f.store.create_session(&token, demo.id).await.unwrap();
+    let token = f.session_of(&demo).await;
     f.redis.stop();
     let started = std::time::Instant::now();
     let err = f.store.load(&token).await.unwrap_err();
