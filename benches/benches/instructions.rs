@@ -65,7 +65,8 @@ fn drive(filter: &str) {
         "| framework | variant | instructions/request | vs bare (same Cookie header) | added over bare |"
     );
     println!("|---|---|---:|---:|---:|");
-    let mut bare = [0.0_f64; 3]; // [no cookie, cookie, /maybe no cookie], per framework
+    // The bare variants' figures, by (framework, id), as they are measured (first in the table).
+    let mut bare: std::collections::HashMap<(&str, &str), f64> = std::collections::HashMap::new();
     for (framework, variant) in variants() {
         let id = format!("{framework}/{variant}");
         if !id.contains(filter) {
@@ -85,18 +86,16 @@ fn drive(filter: &str) {
         assert!(status.success(), "{id} under valgrind: {status}");
         #[allow(clippy::cast_precision_loss)]
         let per = total_instructions(&out) as f64 / REQUESTS as f64;
-        // The bare counterpart: same Cookie header, and for the optional variant (`/maybe`)
-        // the same route.
-        let with_cookie = if variant.contains("maybe") || variant.contains("optional") {
-            2
-        } else {
-            usize::from(variant.ends_with("-cookie") && !variant.contains("no-cookie"))
-        };
-        if variant.starts_with("bare-") {
-            bare[with_cookie] = per;
+        // The bare counterpart: same Cookie header, same route.
+        let counterpart = match framework {
+            "axum" => axum_apps::bare_for(variant),
+            _ => actix_apps::bare_for(variant),
         }
-        let base = bare[with_cookie];
-        if base > 0.0 {
+        .expect("a bare counterpart");
+        if variant == counterpart {
+            bare.insert((framework, variant), per);
+        }
+        if let Some(&base) = bare.get(&(framework, counterpart)) {
             println!(
                 "| {framework} | {variant} | {per:.0} | {:.2}x | {:+.0} |",
                 per / base,

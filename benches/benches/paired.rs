@@ -44,17 +44,6 @@ fn main() {
     actix(&filter);
 }
 
-/// The bare variant measured against `variant`: same Cookie header, same route.
-fn bare_for(variant: &str) -> &'static str {
-    if variant.contains("optional") || variant.contains("maybe") {
-        "bare-maybe-no-cookie"
-    } else if variant.contains("no-cookie") {
-        "bare-no-cookie"
-    } else {
-        "bare-cookie"
-    }
-}
-
 /// ns/request of one side, for every round.
 #[derive(Default)]
 struct Rounds {
@@ -120,7 +109,10 @@ fn axum(filter: &str) {
         if variant.id.starts_with("bare-") || !id.contains(filter) {
             continue;
         }
-        let bare = axum_apps::case(&rt, bare_for(variant.id));
+        let bare = axum_apps::case(
+            &rt,
+            axum_apps::bare_for(variant.id).expect("a bare counterpart"),
+        );
         let case = variant.build(&rt);
         let rounds = Rounds::run(|use_bare, n| {
             let side = if use_bare { &bare } else { &case };
@@ -148,7 +140,8 @@ fn actix(filter: &str) {
             system: &system,
             variant: variant.id,
         };
-        actix_apps::visit(&system, bare_for(variant.id), &mut outer);
+        let bare = actix_apps::bare_for(variant.id).expect("a bare counterpart");
+        actix_apps::visit(&system, bare, &mut outer);
     }
 }
 

@@ -159,6 +159,19 @@ impl<A> Variant<A> {
             .find(|v| v.id == id)
             .unwrap_or_else(|| panic!("unknown {framework} variant {id}"))
     }
+
+    /// The id of the bare variant that `id` is compared with: the one with the same path
+    /// and the same `Cookie` header (a bare variant is its own counterpart). Every bench
+    /// and the report divide by it. `None` for an id not in `variants`.
+    fn bare_for(variants: &[Self], id: &str) -> Option<&'static str> {
+        let variant = variants.iter().find(|v| v.id == id)?;
+        variants
+            .iter()
+            .find(|v| {
+                v.id.starts_with("bare-") && v.path == variant.path && v.cookie == variant.cookie
+            })
+            .map(|v| v.id)
+    }
 }
 
 pub mod axum_apps {
@@ -184,8 +197,8 @@ pub mod axum_apps {
         AxumLogin,
     }
 
-    /// Every axum variant, in table order: what `frameworks`, `allocations` and
-    /// `instructions` measure.
+    /// Every axum variant, in table order: what `frameworks`, `allocations`, `instructions`
+    /// and `paired` measure.
     #[rustfmt::skip]
     pub const VARIANTS: [Variant<AppKind>; 12] = [
         Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
@@ -240,6 +253,12 @@ pub mod axum_apps {
     /// The variant `id`, built; panics on an unknown id.
     pub fn case(rt: &tokio::runtime::Runtime, id: &str) -> Case {
         Variant::find(&VARIANTS, "axum", id).build(rt)
+    }
+
+    /// The bare variant `id` is compared with (same path, same `Cookie` header); `None` for
+    /// an id not in [`VARIANTS`].
+    pub fn bare_for(id: &str) -> Option<&'static str> {
+        Variant::bare_for(&VARIANTS, id)
     }
 
     impl Case {
@@ -484,8 +503,8 @@ pub mod actix_apps {
         ActixSession,
     }
 
-    /// Every actix-web variant, in table order: what `frameworks`, `allocations` and
-    /// `instructions` measure.
+    /// Every actix-web variant, in table order: what `frameworks`, `allocations`,
+    /// `instructions` and `paired` measure.
     #[rustfmt::skip]
     pub const VARIANTS: [Variant<AppKind>; 10] = [
         Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
@@ -574,6 +593,12 @@ pub mod actix_apps {
     /// Builds the variant `id` inside `system` and visits it; panics on an unknown id.
     pub fn visit(system: &actix_web::rt::SystemRunner, id: &str, visitor: &mut impl Visit) {
         Variant::find(&VARIANTS, "actix", id).visit(system, visitor);
+    }
+
+    /// The bare variant `id` is compared with (same path, same `Cookie` header); `None` for
+    /// an id not in [`VARIANTS`].
+    pub fn bare_for(id: &str) -> Option<&'static str> {
+        Variant::bare_for(&VARIANTS, id)
     }
 
     /// An actix test service, as `test::init_service` returns it.
@@ -777,5 +802,43 @@ pub mod actix_apps {
     fn new_key() -> String {
         let token = session_actix::Token::<48>::generate().expect("the OS RNG");
         token.encode().as_str().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{actix_apps, axum_apps};
+
+    #[test]
+    fn every_variant_has_a_bare_counterpart_on_its_route_with_its_cookie() {
+        for (id, bare) in [
+            ("ours-cookie", "bare-cookie"),
+            ("noop-extractor-cookie", "bare-cookie"),
+            ("ours-no-cookie-401", "bare-no-cookie"),
+            ("ours-optional-no-cookie", "bare-maybe-no-cookie"),
+            ("bare-maybe-no-cookie", "bare-maybe-no-cookie"),
+        ] {
+            assert_eq!(axum_apps::bare_for(id), Some(bare), "axum/{id}");
+            assert_eq!(actix_apps::bare_for(id), Some(bare), "actix/{id}");
+        }
+        assert_eq!(
+            axum_apps::bare_for("tower-sessions-no-cookie"),
+            Some("bare-no-cookie")
+        );
+        assert_eq!(
+            actix_apps::bare_for("actix-session-cookie"),
+            Some("bare-cookie")
+        );
+        assert!(
+            axum_apps::VARIANTS
+                .iter()
+                .all(|v| axum_apps::bare_for(v.id).is_some())
+        );
+        assert!(
+            actix_apps::VARIANTS
+                .iter()
+                .all(|v| actix_apps::bare_for(v.id).is_some())
+        );
+        assert_eq!(axum_apps::bare_for("no-such-variant"), None);
     }
 }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+use sessionkit_benches::{actix_apps, axum_apps};
+
 /// `group -> function id -> median (ns)`.
 type Medians = BTreeMap<String, BTreeMap<String, f64>>;
 
@@ -30,8 +32,13 @@ fn main() {
          `cargo xtask bench` above, or `cargo bench -p sessionkit-benches --bench paired`) \
          instead."
     );
-    frameworks(&medians, "axum", &["tower-sessions", "axum-login"]);
-    frameworks(&medians, "actix", &["actix-session"]);
+    frameworks(
+        &medians,
+        "axum",
+        &["tower-sessions", "axum-login"],
+        axum_apps::bare_for,
+    );
+    frameworks(&medians, "actix", &["actix-session"], actix_apps::bare_for);
     for (group, reference) in [
         ("generate-32-peers", "session_token::Token::generate"),
         ("generate-32", "session_token::Token::generate"),
@@ -106,7 +113,12 @@ fn ns(v: f64) -> String {
 
 /// The per-framework table: each variant against the bare handler in the same cookie state,
 /// the time it adds, and the goals.
-fn frameworks(medians: &Medians, group: &str, peers: &[&str]) {
+fn frameworks(
+    medians: &Medians,
+    group: &str,
+    peers: &[&str],
+    bare_for: fn(&str) -> Option<&'static str>,
+) {
     let Some(m) = medians.get(group) else {
         return;
     };
@@ -119,18 +131,15 @@ fn frameworks(medians: &Medians, group: &str, peers: &[&str]) {
     println!("|---|---:|---:|---:|");
     let mut ids: Vec<&String> = m.keys().collect();
     ids.sort_by_key(|id| (order(id), (*id).clone()));
-    // The optional extractor is served on `/maybe`; compare it with bare on the same route
-    // (`bare-maybe-no-cookie`) when that was measured, so a route difference is not charged
-    // to the library.
+    // Each variant against the bare handler on the same route with the same Cookie header
+    // (the optional extractor is served on `/maybe`: a route difference is not charged to
+    // the library).
     let bare_maybe = get("bare-maybe-no-cookie").unwrap_or(bare_none);
     for id in ids {
         let v = m[id];
-        let bare = if id == "ours-optional-no-cookie" {
-            bare_maybe
-        } else if id.contains("no-cookie") {
-            bare_none
-        } else {
-            bare_cookie
+        // Ids no longer in the variant table (stale criterion results) are skipped.
+        let Some(bare) = bare_for(id).and_then(get) else {
+            continue;
         };
         println!(
             "| {id} | {} | {:.2}x | {:+.0} ns |",
