@@ -7,6 +7,8 @@ use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use futures_util::future::LocalBoxFuture;
 
+use session_cookie::adapter::Rejection;
+
 use crate::{SessionRejection, Sessions};
 
 /// A middleware that requires a user for a whole group of routes: the Go library's
@@ -149,7 +151,7 @@ where
                     let res = service.call(req).await?;
                     return Ok(res.map_into_left_body());
                 }
-                Ok(None) => SessionRejection::no_session(),
+                Ok(None) => SessionRejection::from(Rejection::no_session()),
                 Err(rejection) => rejection,
             };
             Ok(req.error_response(rejection).map_into_right_body())

@@ -1,8 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod cache;
 mod guard;
-mod load;
 mod rejection;
 mod response;
 mod sessions;
@@ -11,9 +11,7 @@ mod user;
 
 pub use crate::guard::{RequireUser, RequireUserMiddleware};
 pub use crate::rejection::SessionRejection;
-pub use crate::response::{
-    EndSession, RefreshSession, SessionResponseExt, StartSession, StartSessionError,
-};
+pub use crate::response::{EndSession, RefreshSession, SessionResponseExt, StartSession};
 pub use crate::sessions::Sessions;
 pub use crate::token::SessionToken;
 pub use crate::user::{MaybeUser, MaybeUserFuture, User, UserFuture};

@@ -4,10 +4,12 @@ use std::error::Error as StdError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use session_cookie::{LoadError, RejectionReason};
+use session_cookie::RejectionReason;
+use session_cookie::adapter::Rejection;
 
 /// The error of [`User`](crate::User), [`MaybeUser`](crate::MaybeUser),
-/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard.
+/// [`SessionToken`](crate::SessionToken), the [`RequireUser`](crate::RequireUser) guard and
+/// [`Sessions::start`](crate::Sessions::start).
 ///
 /// As a response ([`ResponseError`]) it is the [`status`](Self::status) with the static
 /// [`reason`](Self::reason) text as a `text/plain` body: never the token, never the loader's
@@ -37,36 +39,9 @@ use session_cookie::{LoadError, RejectionReason};
 /// # let _ = private;
 /// ```
 #[derive(Clone)]
-pub struct SessionRejection {
-    reason: RejectionReason,
-    source: Option<LoadError>,
-}
+pub struct SessionRejection(Rejection);
 
 impl SessionRejection {
-    /// `NoSession`: 401.
-    pub(crate) const fn no_session() -> Self {
-        Self {
-            reason: RejectionReason::NoSession,
-            source: None,
-        }
-    }
-
-    /// `LoaderFailed`: 500, keeping the loader's error as the source.
-    pub(crate) fn loader_failed(source: LoadError) -> Self {
-        Self {
-            reason: RejectionReason::LoaderFailed,
-            source: Some(source),
-        }
-    }
-
-    /// `NotConfigured`: 500.
-    pub(crate) const fn not_configured() -> Self {
-        Self {
-            reason: RejectionReason::NotConfigured,
-            source: None,
-        }
-    }
-
     /// Why the request was rejected.
     ///
     /// # Examples
@@ -83,11 +58,11 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub const fn reason(&self) -> RejectionReason {
-        self.reason
+        self.0.reason()
     }
 
-    /// The status code of the response: 401 for no session, 500 for a loader failure or a
-    /// missing configuration.
+    /// The status code of the response: 401 for no session, 500 for a loader failure, a
+    /// missing configuration or a session that could not be started.
     ///
     /// # Examples
     ///
@@ -102,32 +77,34 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        // 401 or 500: always valid, so the fallback is never taken.
-        StatusCode::from_u16(self.reason.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        // 401 or 500 (`RejectionReason::status_code`): always valid, the fallback is never taken.
+        StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<Rejection> for SessionRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
     }
 }
 
 impl fmt::Display for SessionRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.reason.as_str())
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl fmt::Debug for SessionRejection {
-    /// The reason only: the loader's error may describe the store, so it is reached through
+    /// The reason only: the source may describe the store, so it is reached through
     /// [`source`](std::error::Error::source), deliberately.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionRejection")
-            .field("reason", &self.reason)
-            .finish_non_exhaustive()
+        f.debug_tuple("SessionRejection").field(&self.0).finish()
     }
 }
 
 impl StdError for SessionRejection {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        self.0.source()
     }
 }
 
@@ -136,17 +113,14 @@ impl ResponseError for SessionRejection {
         self.status()
     }
 
+    /// The status with the static body as `text/plain`: nothing from the request or the
+    /// store.
     fn error_response(&self) -> HttpResponse {
-        static_text(self.status(), self.reason.as_str())
+        HttpResponse::build(self.status())
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ))
+            .body(self.0.body())
     }
-}
-
-/// A response with a static `text/plain` body: nothing from the request or the store.
-pub(crate) fn static_text(status: StatusCode, body: &'static str) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        ))
-        .body(body)
 }

@@ -6,12 +6,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
-use session_cookie::{CookieProxy, DynLoader, Loader, Token};
+use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
+use session_cookie::{CookieProxy, Loader, Token};
 
-use crate::load;
-use crate::{
-    EndSession, RefreshSession, RequireUser, SessionRejection, StartSession, StartSessionError,
-};
+use crate::cache;
+use crate::{EndSession, RefreshSession, RequireUser, SessionRejection, StartSession};
 
 /// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
 ///
@@ -118,8 +117,8 @@ where
     }
 
     /// [`user`](Self::user) as its concrete type, for the extractors' named futures.
-    pub(crate) fn call(&self, req: &HttpRequest) -> load::Call<U> {
-        load::call(&self.proxy, &self.loader, req)
+    pub(crate) fn call(&self, req: &HttpRequest) -> cache::Call<U> {
+        cache::call(&self.proxy, &self.loader, req)
     }
 
     /// A guard middleware: requests without a user get the 401 (or 500) response and never
@@ -186,7 +185,7 @@ impl<U: 'static, const N: usize> Sessions<U, N> {
                  `App::app_data(sessions.clone())` (or the same on the scope); answering 500"
             );
         }
-        Err(SessionRejection::not_configured())
+        Err(Rejection::not_configured().into())
     }
 }
 
@@ -237,30 +236,27 @@ impl<U, const N: usize> Sessions<U, N> {
     ///
     /// # Errors
     ///
-    /// [`StartSessionError`] (a 500 response) when the operating system's random number
+    /// [`SessionRejection`] (a 500 response) when the operating system's random number
     /// generator fails; there is no weaker fallback.
     ///
     /// # Examples
     ///
     /// ```
     /// use actix_web::HttpResponse;
-    /// use session_actix::{SessionResponseExt as _, Sessions, StartSessionError};
+    /// use session_actix::{SessionRejection, SessionResponseExt as _, Sessions};
     ///
     /// # #[derive(Clone)] struct Me;
-    /// async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, StartSessionError> {
+    /// async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, SessionRejection> {
     ///     // check the password first, then:
     ///     let (token, start) = sessions.start()?;
     ///     let _key = token.hash(); // db.insert_session(key, user_id).await
-    ///     Ok(HttpResponse::Ok().start_session(&start).body("welcome"))
+    ///     Ok(HttpResponse::Ok().body("welcome").start_session(start))
     /// }
     /// # let _ = login;
     /// ```
-    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
-        let (token, set_cookie) = self.proxy.start_value()?;
-        Ok((
-            token,
-            StartSession::new(Arc::clone(&self.proxy), set_cookie),
-        ))
+    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), SessionRejection> {
+        let (token, start) = PendingCookie::start(&self.proxy).map_err(Rejection::start_failed)?;
+        Ok((token, StartSession(start)))
     }
 
     /// The helper that re-issues `token` with a fresh expiry (sliding sessions, with a
@@ -275,12 +271,12 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # #[derive(Clone)] struct Me;
     /// async fn page(sessions: Sessions<Me>, _user: User<Me>, token: SessionToken<Me>) -> HttpResponse {
     ///     // db.extend_session(token.hash()).await
-    ///     HttpResponse::Ok().refresh_session(&sessions.refresh(&token)).body("still here")
+    ///     HttpResponse::Ok().body("still here").refresh_session(sessions.refresh(&token))
     /// }
     /// # let _ = page;
     /// ```
     pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
-        RefreshSession::new(Arc::clone(&self.proxy), token.clone())
+        RefreshSession(PendingCookie::refresh(&self.proxy, token))
     }
 
     /// The helper that removes the session cookie. Delete the record in your store too:
@@ -297,12 +293,12 @@ impl<U, const N: usize> Sessions<U, N> {
     ///     if let Some(token) = token {
     ///         let _key = token.hash(); // db.delete_session(key).await
     ///     }
-    ///     HttpResponse::Ok().end_session(&sessions.end()).body("bye")
+    ///     HttpResponse::Ok().body("bye").end_session(sessions.end())
     /// }
     /// # let _ = logout;
     /// ```
     pub fn end(&self) -> EndSession<N> {
-        EndSession::new(Arc::clone(&self.proxy))
+        EndSession(PendingCookie::end(&self.proxy))
     }
 }
 

@@ -7,6 +7,8 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use session_cookie::Token;
 
+use session_cookie::adapter::Rejection;
+
 use crate::{SessionRejection, Sessions};
 
 /// Extractor: the raw, well-formed session token of the request, **without** asking the
@@ -32,7 +34,7 @@ use crate::{SessionRejection, Sessions};
 ///     if let Some(token) = token {
 ///         let _key = token.hash(); // db.delete_session(key).await
 ///     }
-///     HttpResponse::Ok().end_session(&sessions.end()).body("logged out")
+///     HttpResponse::Ok().body("logged out").end_session(sessions.end())
 /// }
 /// # let _ = logout;
 /// ```
@@ -115,7 +117,7 @@ impl<U: 'static, const N: usize> FromRequest for SessionToken<U, N> {
             sessions
                 .token(req)
                 .map(Self::new)
-                .ok_or_else(SessionRejection::no_session)
+                .ok_or_else(|| Rejection::no_session().into())
         }))
     }
 }

@@ -8,7 +8,9 @@ use core::task::{Context, Poll};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
-use crate::load::Call;
+use session_cookie::adapter::Rejection;
+
+use crate::cache::Call;
 use crate::{SessionRejection, Sessions};
 
 /// Extractor: the user of the request's session, as your loader returned it.
@@ -195,7 +197,7 @@ impl<U: Clone> Pending<U> {
             Self::Call(call) => Pin::new(call).poll(cx),
             Self::Failed(rejection) => Poll::Ready(Err(rejection
                 .take()
-                .unwrap_or_else(SessionRejection::not_configured))),
+                .unwrap_or_else(|| Rejection::not_configured().into()))),
         }
     }
 }
@@ -230,7 +232,7 @@ impl<U: Clone, const N: usize> Future for UserFuture<U, N> {
             .poll_user(cx)
             .map(|user| match user? {
                 Some(user) => Ok(User(user)),
-                None => Err(SessionRejection::no_session()),
+                None => Err(Rejection::no_session().into()),
             })
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpResponse, web};
-use session_actix::{MaybeUser, SessionToken, Sessions, StartSessionError, User};
+use session_actix::{MaybeUser, SessionRejection, SessionToken, Sessions, User};
 use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
 
 type Store = web::Data<Arc<TestStore>>;
@@ -43,7 +43,7 @@ async fn login(
     sessions: Sessions<TestUser>,
     store: Store,
     old: Option<SessionToken<TestUser>>,
-) -> Result<HttpResponse, StartSessionError> {
+) -> Result<HttpResponse, SessionRejection> {
     if let Some(old) = old {
         store.remove(&old);
     }

@@ -380,7 +380,6 @@ fn public_types_are_send_sync() {
     assert_send_sync::<session_actix::StartSession>();
     assert_send_sync::<session_actix::RefreshSession>();
     assert_send_sync::<session_actix::EndSession>();
-    assert_send_sync::<session_actix::StartSessionError>();
     assert_send_sync::<session_actix::RequireUser<Me>>();
 }
 

@@ -1,5 +1,5 @@
 //! `StartSession`, `RefreshSession`, `EndSession`: the Set-Cookie a response ends up with,
-//! on an `HttpResponse` (`apply_to`) and on an `HttpResponseBuilder` (`SessionResponseExt`).
+//! on an `HttpResponse`, through `apply_to` and through `SessionResponseExt`.
 
 #[path = "support/common.rs"]
 mod support;
@@ -8,27 +8,30 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::test::{TestRequest, init_service};
 use actix_web::{App, HttpResponse, Responder as _, ResponseError as _, web};
-use session_actix::{SessionResponseExt as _, SessionToken, Sessions, StartSessionError, User};
+use session_actix::session_cookie::adapter::Rejection;
+use session_actix::{
+    RejectionReason, SessionRejection, SessionResponseExt as _, SessionToken, Sessions, User,
+};
 use support::*;
 
-async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, StartSessionError> {
+async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, SessionRejection> {
     let (token, start) = sessions.start()?;
     Ok(HttpResponse::Ok()
-        .start_session(&start)
-        .body(token.encode().as_str().to_owned()))
+        .body(token.encode().as_str().to_owned())
+        .start_session(start))
 }
 
 async fn refresh(sessions: Sessions<Me>, _: User<Me>, token: SessionToken<Me>) -> HttpResponse {
     HttpResponse::Ok()
-        .refresh_session(&sessions.refresh(&token))
         .finish()
+        .refresh_session(sessions.refresh(&token))
 }
 
 async fn logout(sessions: Sessions<Me>) -> HttpResponse {
-    HttpResponse::Ok().end_session(&sessions.end()).finish()
+    HttpResponse::Ok().finish().end_session(sessions.end())
 }
 
-async fn end_then_start(sessions: Sessions<Me>) -> Result<HttpResponse, StartSessionError> {
+async fn end_then_start(sessions: Sessions<Me>) -> Result<HttpResponse, SessionRejection> {
     let (token, start) = sessions.start()?;
     let mut res = HttpResponse::Ok().body(token.encode().as_str().to_owned());
     sessions.end().apply_to(&mut res);
@@ -36,7 +39,7 @@ async fn end_then_start(sessions: Sessions<Me>) -> Result<HttpResponse, StartSes
     Ok(res)
 }
 
-async fn start_then_end(sessions: Sessions<Me>) -> Result<HttpResponse, StartSessionError> {
+async fn start_then_end(sessions: Sessions<Me>) -> Result<HttpResponse, SessionRejection> {
     let (_token, start) = sessions.start()?;
     let mut res = HttpResponse::Ok().finish();
     start.apply_to(&mut res);
@@ -62,11 +65,17 @@ async fn own_cache_control(sessions: Sessions<Me>) -> HttpResponse {
     res
 }
 
-async fn builder_then_own_cache_control(sessions: Sessions<Me>) -> HttpResponse {
-    HttpResponse::Ok()
-        .end_session(&sessions.end())
+/// The handler sets its own `Cache-Control` first, then starts a session: still one
+/// `Cache-Control` (an append would send two), and the app's is kept.
+async fn cache_control_then_start(
+    sessions: Sessions<Me>,
+) -> Result<HttpResponse, SessionRejection> {
+    let (_token, start) = sessions.start()?;
+    Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "private, max-age=0"))
+        .append_header((header::SET_COOKIE, "__Host-id=stale; Path=/"))
         .finish()
+        .start_session(start))
 }
 
 macro_rules! app {
@@ -82,8 +91,8 @@ macro_rules! app {
                 .route("/other-cookies", web::get().to(with_other_cookies))
                 .route("/own-cache-control", web::get().to(own_cache_control))
                 .route(
-                    "/builder-cache-control",
-                    web::get().to(builder_then_own_cache_control),
+                    "/cache-control-then-start",
+                    web::get().to(cache_control_then_start),
                 )
                 .route(
                     "/hello",
@@ -209,9 +218,16 @@ async fn an_existing_cache_control_is_kept() {
     let values: Vec<_> = answer.headers.get_all(header::CACHE_CONTROL).collect();
     assert_eq!(values, [&HeaderValue::from_static("private, max-age=0")]);
 
-    let answer = send(&app, request("/builder-cache-control")).await;
+    let answer = send(&app, request("/cache-control-then-start")).await;
     let values: Vec<_> = answer.headers.get_all(header::CACHE_CONTROL).collect();
     assert_eq!(values, [&HeaderValue::from_static("private, max-age=0")]);
+    let set_cookies = answer.set_cookies();
+    assert_eq!(
+        set_cookies.len(),
+        1,
+        "the stale one is dropped: {set_cookies:?}"
+    );
+    assert!(!set_cookies[0].starts_with("__Host-id=stale"));
 }
 
 #[actix_web::test]
@@ -249,15 +265,18 @@ fn debug_of_helpers_is_redacted() {
     ] {
         assert!(!debug.contains(encoded.as_str()), "{debug}");
     }
-    assert_eq!(format!("{start:?}"), "StartSession(..)");
+    assert_eq!(
+        format!("{start:?}"),
+        r#"StartSession { name: "__Host-id" }"#
+    );
 }
 
 #[test]
 fn start_error_is_a_static_500() {
     use std::error::Error as _;
-    let cause =
-        session_actix::session_cookie::session_token::Error::from(getrandom::Error::UNSUPPORTED);
-    let err = StartSessionError::from(session_actix::session_cookie::Error::from(cause));
+    let cause = session_actix::session_cookie::GenerateError::from(getrandom::Error::UNSUPPORTED);
+    let err = SessionRejection::from(Rejection::start_failed(cause));
+    assert_eq!(err.reason(), RejectionReason::StartFailed);
     assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(err.to_string(), "the session could not be started");
     assert!(err.source().is_some());

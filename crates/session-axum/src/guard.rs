@@ -8,6 +8,8 @@ use http::Request;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use session_cookie::adapter::Rejection;
+
 use crate::{SessionRejection, Sessions};
 
 /// A layer that requires a user for a whole group of routes: the Go library's
@@ -155,7 +157,7 @@ where
                     let response = inner.call(Request::from_parts(parts, body)).await?;
                     Ok(response.into_response())
                 }
-                Ok(None) => Ok(SessionRejection::no_session().into_response()),
+                Ok(None) => Ok(SessionRejection::from(Rejection::no_session()).into_response()),
                 Err(rejection) => Ok(rejection.into_response()),
             }
         })

@@ -1,8 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod cache;
 mod guard;
-mod load;
 mod rejection;
 mod response;
 mod sessions;
@@ -17,7 +17,7 @@ struct WorkspaceReadme;
 
 pub use crate::guard::{RequireUser, RequireUserLayer};
 pub use crate::rejection::SessionRejection;
-pub use crate::response::{EndSession, RefreshSession, StartSession, StartSessionError};
+pub use crate::response::{EndSession, RefreshSession, StartSession};
 pub use crate::sessions::Sessions;
 pub use crate::token::SessionToken;
 pub use crate::user::User;

@@ -3,10 +3,12 @@ use std::error::Error as StdError;
 
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-use session_cookie::{LoadError, RejectionReason};
+use session_cookie::RejectionReason;
+use session_cookie::adapter::Rejection;
 
 /// The rejection of [`User`](crate::User), `Option<User>`,
-/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard.
+/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard,
+/// and the error of [`Sessions::start`](crate::Sessions::start).
 ///
 /// As a response it is the [`status`](Self::status) with the static
 /// [`reason`](Self::reason) text as a `text/plain` body: never the token, never the loader's
@@ -36,28 +38,9 @@ use session_cookie::{LoadError, RejectionReason};
 /// # let _ = private;
 /// ```
 #[derive(Clone)]
-pub struct SessionRejection {
-    reason: RejectionReason,
-    source: Option<LoadError>,
-}
+pub struct SessionRejection(Rejection);
 
 impl SessionRejection {
-    /// `NoSession`: 401.
-    pub(crate) const fn no_session() -> Self {
-        Self {
-            reason: RejectionReason::NoSession,
-            source: None,
-        }
-    }
-
-    /// `LoaderFailed`: 500, keeping the loader's error as the source.
-    pub(crate) fn loader_failed(source: LoadError) -> Self {
-        Self {
-            reason: RejectionReason::LoaderFailed,
-            source: Some(source),
-        }
-    }
-
     /// Why the request was rejected.
     ///
     /// # Examples
@@ -74,10 +57,11 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub const fn reason(&self) -> RejectionReason {
-        self.reason
+        self.0.reason()
     }
 
-    /// The status code of the response: 401 for no session, 500 for a loader failure.
+    /// The status code of the response: 401 for no session, 500 for a loader failure or a
+    /// session that could not be started.
     ///
     /// # Examples
     ///
@@ -92,38 +76,40 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        // 401 or 500: always valid, so the fallback is never taken.
-        StatusCode::from_u16(self.reason.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        // 401 or 500 (`RejectionReason::status_code`): always valid, the fallback is never taken.
+        StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<Rejection> for SessionRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
     }
 }
 
 impl fmt::Display for SessionRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.reason.as_str())
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl fmt::Debug for SessionRejection {
-    /// The reason only: the loader's error may describe the store, so it is reached through
+    /// The reason only: the source may describe the store, so it is reached through
     /// [`source`](std::error::Error::source), deliberately.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionRejection")
-            .field("reason", &self.reason)
-            .finish_non_exhaustive()
+        f.debug_tuple("SessionRejection").field(&self.0).finish()
     }
 }
 
 impl StdError for SessionRejection {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        self.0.source()
     }
 }
 
 impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
         // Static text only: never the cookie, the token or the loader's error.
-        (self.status(), self.reason.as_str()).into_response()
+        (self.status(), self.0.body()).into_response()
     }
 }

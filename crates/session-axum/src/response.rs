@@ -1,11 +1,8 @@
 use core::convert::Infallible;
 use core::fmt;
-use std::error::Error as StdError;
-use std::sync::Arc;
 
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use http::StatusCode;
-use session_cookie::{CookieProxy, SetCookie, Token};
+use session_cookie::adapter::PendingCookie;
 
 /// Response part: sets the cookie of a new session. Made by
 /// [`Sessions::start`](crate::Sessions::start), which returns the token first so you can
@@ -20,18 +17,18 @@ use session_cookie::{CookieProxy, SetCookie, Token};
 /// The value is marked sensitive, and
 /// `Cache-Control: no-store` is added unless the response has a `Cache-Control`.
 ///
-/// It holds the token, so its `Debug` is redacted.
+/// It holds the token, so its `Debug` shows only the cookie name.
 ///
 /// # Examples
 ///
 /// ```
 /// use axum::{extract::State, response::Redirect};
-/// use session_axum::{EndSession, Sessions, StartSession, StartSessionError};
+/// use session_axum::{EndSession, Sessions, StartSession, SessionRejection};
 ///
 /// # #[derive(Clone)] struct Me;
 /// async fn login(
 ///     State(sessions): State<Sessions<Me>>,
-/// ) -> Result<(EndSession, StartSession, Redirect), StartSessionError> {
+/// ) -> Result<(EndSession, StartSession, Redirect), SessionRejection> {
 ///     // password checked; delete the old session record if the request had one
 ///     let (token, start) = sessions.start()?;
 ///     let _key = token.hash(); // db.insert_session(key, user_id).await
@@ -41,43 +38,12 @@ use session_cookie::{CookieProxy, SetCookie, Token};
 /// # let _ = login;
 /// ```
 #[must_use = "a session starts only when this is returned in the response"]
-pub struct StartSession<const N: usize = 32> {
-    proxy: Arc<CookieProxy<N>>,
-    set_cookie: SetCookie,
-}
-
-impl<const N: usize> StartSession<N> {
-    /// `set_cookie` is the new token's, from [`CookieProxy::start_value`].
-    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, set_cookie: SetCookie) -> Self {
-        Self { proxy, set_cookie }
-    }
-}
-
-impl<const N: usize> IntoResponseParts for StartSession<N> {
-    type Error = Infallible;
-
-    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
-        self.proxy.apply(res.headers_mut(), self.set_cookie);
-        Ok(res)
-    }
-}
-
-impl<const N: usize> IntoResponse for StartSession<N> {
-    fn into_response(self) -> Response {
-        (self, ()).into_response()
-    }
-}
-
-impl<const N: usize> fmt::Debug for StartSession<N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("StartSession(..)")
-    }
-}
+pub struct StartSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Response part: re-issues the session cookie with a fresh expiry (sliding sessions).
 /// Made by [`Sessions::refresh`](crate::Sessions::refresh).
 ///
-/// Same header rules as [`StartSession`]; `Debug` is redacted.
+/// Same header rules as [`StartSession`]; its `Debug` shows only the cookie name.
 ///
 /// # Examples
 ///
@@ -97,37 +63,7 @@ impl<const N: usize> fmt::Debug for StartSession<N> {
 /// # let _ = page;
 /// ```
 #[must_use = "the cookie is refreshed only when this is returned in the response"]
-pub struct RefreshSession<const N: usize = 32> {
-    proxy: Arc<CookieProxy<N>>,
-    token: Token<N>,
-}
-
-impl<const N: usize> RefreshSession<N> {
-    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>, token: Token<N>) -> Self {
-        Self { proxy, token }
-    }
-}
-
-impl<const N: usize> IntoResponseParts for RefreshSession<N> {
-    type Error = Infallible;
-
-    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
-        self.proxy.refresh(res.headers_mut(), &self.token);
-        Ok(res)
-    }
-}
-
-impl<const N: usize> IntoResponse for RefreshSession<N> {
-    fn into_response(self) -> Response {
-        (self, ()).into_response()
-    }
-}
-
-impl<const N: usize> fmt::Debug for RefreshSession<N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RefreshSession(..)")
-    }
-}
+pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Response part: removes the session cookie. Made by
 /// [`Sessions::end`](crate::Sessions::end).
@@ -154,116 +90,38 @@ impl<const N: usize> fmt::Debug for RefreshSession<N> {
 /// # let _ = logout;
 /// ```
 #[must_use = "the cookie is removed only when this is returned in the response"]
-pub struct EndSession<const N: usize = 32> {
-    proxy: Arc<CookieProxy<N>>,
+pub struct EndSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
+
+/// `IntoResponseParts` (the cookie, by session-cookie's one rule), `IntoResponse` (an empty
+/// `200` with the cookie) and a `Debug` that shows the cookie name, never the token.
+macro_rules! response_part {
+    ($($part:ident),+) => {$(
+        impl<const N: usize> IntoResponseParts for $part<N> {
+            type Error = Infallible;
+
+            fn into_response_parts(
+                self,
+                mut res: ResponseParts,
+            ) -> Result<ResponseParts, Infallible> {
+                self.0.write_to(res.headers_mut());
+                Ok(res)
+            }
+        }
+
+        impl<const N: usize> IntoResponse for $part<N> {
+            fn into_response(self) -> Response {
+                (self, ()).into_response()
+            }
+        }
+
+        impl<const N: usize> fmt::Debug for $part<N> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($part))
+                    .field("name", &self.0.cookie_name())
+                    .finish()
+            }
+        }
+    )+};
 }
 
-impl<const N: usize> EndSession<N> {
-    pub(crate) const fn new(proxy: Arc<CookieProxy<N>>) -> Self {
-        Self { proxy }
-    }
-}
-
-impl<const N: usize> IntoResponseParts for EndSession<N> {
-    type Error = Infallible;
-
-    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
-        self.proxy.end(res.headers_mut());
-        Ok(res)
-    }
-}
-
-impl<const N: usize> IntoResponse for EndSession<N> {
-    fn into_response(self) -> Response {
-        (self, ()).into_response()
-    }
-}
-
-impl<const N: usize> fmt::Debug for EndSession<N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EndSession")
-            .field("name", &self.proxy.name())
-            .finish()
-    }
-}
-
-/// A session could not be started: no token could be generated (the operating system's
-/// random number generator failed). Answered with `500` and a static body.
-///
-/// The cause is the [`source`](std::error::Error::source).
-///
-/// # Examples
-///
-/// ```
-/// use session_axum::{Sessions, StartSession, StartSessionError};
-///
-/// # #[derive(Clone)] struct Me;
-/// fn begin(sessions: &Sessions<Me>) -> Result<StartSession, StartSessionError> {
-///     let (_token, start) = sessions.start()?; // `?` in a handler: a 500 response
-///     Ok(start)
-/// }
-/// # let _ = begin;
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StartSessionError {
-    inner: session_cookie::Error,
-}
-
-impl StartSessionError {
-    /// The error of `session-cookie`, whose source is the RNG's.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// fn os_code(err: &session_axum::StartSessionError) -> Option<i32> {
-    ///     err.cookie_error().token_error().getrandom().raw_os_error()
-    /// }
-    /// # let _ = os_code;
-    /// ```
-    #[must_use]
-    pub const fn cookie_error(&self) -> session_cookie::Error {
-        self.inner
-    }
-
-    /// `500 Internal Server Error`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use http::StatusCode;
-    ///
-    /// fn status(err: &session_axum::StartSessionError) -> StatusCode {
-    ///     err.status()
-    /// }
-    /// # let _ = status;
-    /// ```
-    #[must_use]
-    pub fn status(&self) -> StatusCode {
-        // session-cookie's code (500) is always a valid status; the fallback is never taken.
-        StatusCode::from_u16(self.inner.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-}
-
-impl From<session_cookie::Error> for StartSessionError {
-    fn from(inner: session_cookie::Error) -> Self {
-        Self { inner }
-    }
-}
-
-impl fmt::Display for StartSessionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.inner.response_text())
-    }
-}
-
-impl StdError for StartSessionError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.inner)
-    }
-}
-
-impl IntoResponse for StartSessionError {
-    fn into_response(self) -> Response {
-        (self.status(), self.inner.response_text()).into_response()
-    }
-}
+response_part!(StartSession, RefreshSession, EndSession);

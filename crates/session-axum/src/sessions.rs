@@ -3,12 +3,11 @@ use std::sync::Arc;
 
 use http::HeaderMap;
 use http::request::Parts;
-use session_cookie::{CookieProxy, DynLoader, Loader, Token};
+use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
+use session_cookie::{CookieProxy, Loader, Token};
 
-use crate::load;
-use crate::{
-    EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession, StartSessionError,
-};
+use crate::cache;
+use crate::{EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession};
 
 /// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
 ///
@@ -117,7 +116,7 @@ where
     /// # let _ = is_admin;
     /// ```
     pub async fn user(&self, parts: &mut Parts) -> Result<Option<U>, SessionRejection> {
-        load::user(&self.inner.proxy, &self.inner.loader, parts).await
+        cache::user(&self.inner.proxy, &self.inner.loader, parts).await
     }
 
     /// A guard layer: requests without a user get the 401 (or 500) rejection and never
@@ -187,19 +186,19 @@ impl<U, const N: usize> Sessions<U, N> {
     ///
     /// # Errors
     ///
-    /// [`StartSessionError`] (a 500 response) when the operating system's random number
+    /// [`SessionRejection`] (a 500 response) when the operating system's random number
     /// generator fails; there is no weaker fallback.
     ///
     /// # Examples
     ///
     /// ```
     /// use axum::extract::State;
-    /// use session_axum::{Sessions, StartSession, StartSessionError};
+    /// use session_axum::{Sessions, StartSession, SessionRejection};
     ///
     /// # #[derive(Clone)] struct Me;
     /// async fn login(
     ///     State(sessions): State<Sessions<Me>>,
-    /// ) -> Result<(StartSession, &'static str), StartSessionError> {
+    /// ) -> Result<(StartSession, &'static str), SessionRejection> {
     ///     // check the password first, then:
     ///     let (token, start) = sessions.start()?;
     ///     let _key = token.hash(); // db.insert_session(key, user_id).await
@@ -207,12 +206,10 @@ impl<U, const N: usize> Sessions<U, N> {
     /// }
     /// # let _ = login;
     /// ```
-    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), StartSessionError> {
-        let (token, set_cookie) = self.inner.proxy.start_value()?;
-        Ok((
-            token,
-            StartSession::new(Arc::clone(&self.inner.proxy), set_cookie),
-        ))
+    pub fn start(&self) -> Result<(Token<N>, StartSession<N>), SessionRejection> {
+        let (token, start) =
+            PendingCookie::start(&self.inner.proxy).map_err(Rejection::start_failed)?;
+        Ok((token, StartSession(start)))
     }
 
     /// The response part that re-issues `token` with a fresh expiry (sliding sessions, with
@@ -235,7 +232,7 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = page;
     /// ```
     pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
-        RefreshSession::new(Arc::clone(&self.inner.proxy), token.clone())
+        RefreshSession(PendingCookie::refresh(&self.inner.proxy, token))
     }
 
     /// The response part that removes the session cookie. Delete the record in your store
@@ -260,7 +257,7 @@ impl<U, const N: usize> Sessions<U, N> {
     /// # let _ = logout;
     /// ```
     pub fn end(&self) -> EndSession<N> {
-        EndSession::new(Arc::clone(&self.inner.proxy))
+        EndSession(PendingCookie::end(&self.inner.proxy))
     }
 }
 

@@ -7,6 +7,8 @@ use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use session_cookie::Token;
 
+use session_cookie::adapter::Rejection;
+
 use crate::{SessionRejection, Sessions};
 
 /// Extractor: the raw, well-formed session token of the request, **without** asking the
@@ -118,7 +120,7 @@ where
         Sessions::<U, N>::from_ref(state)
             .token(&parts.headers)
             .map(Self::new)
-            .ok_or_else(SessionRejection::no_session)
+            .ok_or_else(|| Rejection::no_session().into())
     }
 }
 

@@ -3,6 +3,8 @@ use core::ops::{Deref, DerefMut};
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
+use session_cookie::adapter::Rejection;
+
 use crate::{SessionRejection, Sessions};
 
 /// Extractor: the user of the request's session, as your loader returned it.
@@ -85,7 +87,7 @@ where
         let sessions = Sessions::<U, N>::from_ref(state);
         match sessions.user(parts).await? {
             Some(user) => Ok(Self(user)),
-            None => Err(SessionRejection::no_session()),
+            None => Err(Rejection::no_session().into()),
         }
     }
 }

@@ -9,7 +9,7 @@ use axum::extract::{FromRef, State};
 use axum::routing::get;
 use http::{HeaderValue, Request, header};
 use session_axum::{
-    EndSession, RefreshSession, SessionToken, Sessions, StartSession, StartSessionError, User,
+    EndSession, RefreshSession, SessionRejection, SessionToken, Sessions, StartSession, User,
 };
 use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
 use tower::ServiceExt as _;
@@ -58,7 +58,7 @@ async fn guarded(User(me): User<TestUser>) -> String {
 async fn login(
     State(state): State<AppState>,
     old: Option<SessionToken<TestUser>>,
-) -> Result<(EndSession, StartSession, &'static str), StartSessionError> {
+) -> Result<(EndSession, StartSession, &'static str), SessionRejection> {
     if let Some(old) = old {
         state.store.remove(&old);
     }

@@ -9,14 +9,16 @@ use axum::response::AppendHeaders;
 use axum::routing::get;
 use axum_core::response::IntoResponse;
 use http::{HeaderValue, StatusCode, header};
+use session_axum::session_cookie::adapter::Rejection;
 use session_axum::{
-    EndSession, RefreshSession, SessionToken, Sessions, StartSession, StartSessionError, User,
+    EndSession, RefreshSession, RejectionReason, SessionRejection, SessionToken, Sessions,
+    StartSession, User,
 };
 use support::*;
 
 type St = State<Sessions<Me>>;
 
-async fn login(State(sessions): St) -> Result<(StartSession, String), StartSessionError> {
+async fn login(State(sessions): St) -> Result<(StartSession, String), SessionRejection> {
     let (token, start) = sessions.start()?;
     Ok((start, token.encode().as_str().to_owned()))
 }
@@ -31,14 +33,14 @@ async fn logout(State(sessions): St) -> EndSession {
 
 async fn end_then_start(
     State(sessions): St,
-) -> Result<(EndSession, StartSession, String), StartSessionError> {
+) -> Result<(EndSession, StartSession, String), SessionRejection> {
     let (token, start) = sessions.start()?;
     Ok((sessions.end(), start, token.encode().as_str().to_owned()))
 }
 
 async fn start_then_end(
     State(sessions): St,
-) -> Result<(StartSession, EndSession, ()), StartSessionError> {
+) -> Result<(StartSession, EndSession, ()), SessionRejection> {
     let (_token, start) = sessions.start()?;
     Ok((start, sessions.end(), ()))
 }
@@ -52,7 +54,16 @@ async fn with_other_cookie(State(sessions): St) -> impl IntoResponse {
     )
 }
 
-async fn own_cache_control(
+/// The handler's `Cache-Control` is set first, then the session part applies.
+async fn cache_control_then_start(
+    State(sessions): St,
+) -> Result<impl IntoResponse, SessionRejection> {
+    let (_token, start) = sessions.start()?;
+    Ok(([(header::CACHE_CONTROL, "private, max-age=0")], start, ()))
+}
+
+/// The session part applies first (it is the response), then the handler's `Cache-Control`.
+async fn end_then_cache_control(
     State(sessions): St,
 ) -> ([(header::HeaderName, &'static str); 1], EndSession) {
     (
@@ -69,7 +80,8 @@ fn app(sessions: Sessions<Me>) -> Router {
         .route("/end-then-start", get(end_then_start))
         .route("/start-then-end", get(start_then_end))
         .route("/other-cookie", get(with_other_cookie))
-        .route("/own-cache-control", get(own_cache_control))
+        .route("/cache-control-then-start", get(cache_control_then_start))
+        .route("/end-then-cache-control", get(end_then_cache_control))
         .with_state(sessions)
 }
 
@@ -167,8 +179,21 @@ async fn other_cookies_are_kept() {
 #[tokio::test]
 async fn an_existing_cache_control_is_kept() {
     let store = Store::new();
-    let answer = send(&app(sessions(&store)), request("/own-cache-control")).await;
-    assert_eq!(answer.headers[header::CACHE_CONTROL], "private, max-age=0");
+    let app = app(sessions(&store));
+    for path in ["/cache-control-then-start", "/end-then-cache-control"] {
+        let answer = send(&app, request(path)).await;
+        let values: Vec<_> = answer
+            .headers
+            .get_all(header::CACHE_CONTROL)
+            .iter()
+            .collect();
+        assert_eq!(values, ["private, max-age=0"], "{path}");
+        assert_eq!(
+            answer.headers.get_all(header::SET_COOKIE).iter().count(),
+            1,
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -189,9 +214,9 @@ fn parts_are_responses_on_their_own() {
 #[test]
 fn start_error_is_a_static_500() {
     use std::error::Error as _;
-    let cause =
-        session_axum::session_cookie::session_token::Error::from(getrandom::Error::UNSUPPORTED);
-    let err = StartSessionError::from(session_axum::session_cookie::Error::from(cause));
+    let cause = session_axum::session_cookie::GenerateError::from(getrandom::Error::UNSUPPORTED);
+    let err = SessionRejection::from(Rejection::start_failed(cause));
+    assert_eq!(err.reason(), RejectionReason::StartFailed);
     assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(err.to_string(), "the session could not be started");
     assert!(err.source().is_some());

@@ -115,96 +115,6 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// A session could not be started: no token could be generated.
-///
-/// Returned by `CookieProxy::start` and
-/// [`CookieProxy::start_value`](crate::CookieProxy::start_value). The cause, the operating
-/// system's random number generator failing, is the [`source`](std::error::Error::source).
-/// There is no fallback to a weaker source: answer the request with a server error.
-///
-/// # Examples
-///
-/// ```
-/// use session_cookie::CookieProxy;
-///
-/// # fn main() -> Result<(), session_cookie::Error> {
-/// let proxy = CookieProxy::<32>::default();
-/// let (token, set_cookie) = proxy.start_value()?;
-/// # let _ = (token, set_cookie);
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Error {
-    inner: session_token::Error,
-}
-
-impl Error {
-    /// The token generator's error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// fn os_code(err: &session_cookie::Error) -> Option<i32> {
-    ///     err.token_error().getrandom().raw_os_error()
-    /// }
-    /// ```
-    #[must_use]
-    pub const fn token_error(&self) -> session_token::Error {
-        self.inner
-    }
-
-    /// The HTTP status an adapter answers with: `500`, a server-side failure. Shared by the
-    /// framework adapters so they cannot disagree.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// fn status(err: &session_cookie::Error) -> u16 {
-    ///     err.status_code()
-    /// }
-    /// # let _ = status;
-    /// ```
-    #[must_use]
-    pub const fn status_code(&self) -> u16 {
-        500
-    }
-
-    /// The static response body adapters send: `"the session could not be started"`. It
-    /// names no cause, so it is safe to show to clients; the cause stays in
-    /// [`source`](std::error::Error::source) for logs.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// fn body(err: &session_cookie::Error) -> &'static str {
-    ///     err.response_text()
-    /// }
-    /// # let _ = body;
-    /// ```
-    #[must_use]
-    pub const fn response_text(&self) -> &'static str {
-        "the session could not be started"
-    }
-}
-
-impl From<session_token::Error> for Error {
-    fn from(inner: session_token::Error) -> Self {
-        Self { inner }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("could not start a session: no session token could be generated")
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.inner)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,13 +145,5 @@ mod tests {
                 assert_ne!(a.as_str(), b.as_str());
             }
         }
-    }
-
-    #[test]
-    fn start_error_keeps_its_source() {
-        use std::error::Error as _;
-        let err = Error::from(session_token::Error::from(getrandom::Error::UNSUPPORTED));
-        assert!(err.source().is_some());
-        assert!(!err.to_string().is_empty());
     }
 }

@@ -4,7 +4,8 @@ use http::header::{self, Entry};
 use http::{HeaderMap, HeaderValue};
 use session_token::Token;
 
-use crate::{CookieProxy, Error, ResponseHeaders, SetCookie};
+use crate::adapter::{ResponseHeaders, apply};
+use crate::{CookieProxy, GenerateError, SetCookie};
 
 impl<const N: usize> CookieProxy<N> {
     /// Reads the session token from a request's `Cookie` headers (all of them).
@@ -53,8 +54,8 @@ impl<const N: usize> CookieProxy<N> {
     ///
     /// # Errors
     ///
-    /// [`Error`] when the operating system's random number generator fails; `headers` is then
-    /// unchanged.
+    /// [`GenerateError`] when the operating system's random number generator fails; `headers`
+    /// is then unchanged.
     ///
     /// # Examples
     ///
@@ -62,7 +63,7 @@ impl<const N: usize> CookieProxy<N> {
     /// use http::{HeaderMap, header};
     /// use session_cookie::CookieProxy;
     ///
-    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// # fn main() -> Result<(), session_cookie::GenerateError> {
     /// let proxy = CookieProxy::<32>::default();
     /// let mut response = HeaderMap::new();
     /// let token = proxy.start(&mut response)?;
@@ -72,9 +73,9 @@ impl<const N: usize> CookieProxy<N> {
     /// assert!(!format!("{response:?}").contains(token.encode().as_str()));
     /// # Ok(()) }
     /// ```
-    pub fn start(&self, headers: &mut HeaderMap) -> Result<Token<N>, Error> {
+    pub fn start(&self, headers: &mut HeaderMap) -> Result<Token<N>, GenerateError> {
         let (token, set_cookie) = self.start_value()?;
-        self.apply(headers, set_cookie);
+        apply(self, headers, set_cookie);
         Ok(token)
     }
 
@@ -99,7 +100,7 @@ impl<const N: usize> CookieProxy<N> {
     /// assert_eq!(response.get_all(header::SET_COOKIE).iter().count(), 1);
     /// ```
     pub fn refresh(&self, headers: &mut HeaderMap, token: &Token<N>) {
-        self.apply(headers, self.refresh_value(token));
+        apply(self, headers, self.refresh_value(token));
     }
 
     /// Ends the session in the browser: appends the removal `Set-Cookie`.
@@ -114,7 +115,7 @@ impl<const N: usize> CookieProxy<N> {
     /// use http::{HeaderMap, header};
     /// use session_cookie::CookieProxy;
     ///
-    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// # fn main() -> Result<(), session_cookie::GenerateError> {
     /// let proxy = CookieProxy::<32>::default();
     /// let mut response = HeaderMap::new();
     /// let _token = proxy.start(&mut response)?;
@@ -125,37 +126,37 @@ impl<const N: usize> CookieProxy<N> {
     /// # Ok(()) }
     /// ```
     pub fn end(&self, headers: &mut HeaderMap) {
-        self.apply(headers, self.end_value());
+        apply(self, headers, self.end_value());
     }
 }
 
-/// The `http` 1.x header map, for [`CookieProxy::apply`]: values are `HeaderValue`s, and a
-/// [`SetCookie`] becomes one through [`SetCookie::into_header_value`] (marked sensitive).
+/// The `http` 1.x header map, for [`adapter::apply`](apply): a [`SetCookie`] is appended as
+/// [`SetCookie::into_header_value`] (marked sensitive).
 impl ResponseHeaders for HeaderMap {
-    type Value = HeaderValue;
-
-    fn value_bytes(value: &HeaderValue) -> &[u8] {
-        value.as_bytes()
-    }
-
-    fn set_cookies(&self) -> impl Iterator<Item = &HeaderValue> {
-        self.get_all(header::SET_COOKIE).iter()
-    }
-
-    fn remove_set_cookies(&mut self) -> impl Iterator<Item = HeaderValue> {
-        let removed: Vec<HeaderValue> = match self.entry(header::SET_COOKIE) {
-            Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
-            Entry::Vacant(_) => Vec::new(),
+    fn retain_set_cookies(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
+        if self
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .all(|value| keep(value.as_bytes()))
+        {
+            return;
+        }
+        // `HeaderMap` has no per-value retain: take the values out, put the kept ones back.
+        let kept: Vec<HeaderValue> = match self.entry(header::SET_COOKIE) {
+            Entry::Occupied(entry) => entry
+                .remove_entry_mult()
+                .1
+                .filter(|value| keep(value.as_bytes()))
+                .collect(),
+            Entry::Vacant(_) => return,
         };
-        removed.into_iter()
+        for value in kept {
+            self.append(header::SET_COOKIE, value);
+        }
     }
 
-    fn append_set_cookie(&mut self, value: HeaderValue) {
-        self.append(header::SET_COOKIE, value);
-    }
-
-    fn sensitive_value(set_cookie: SetCookie) -> HeaderValue {
-        set_cookie.into_header_value()
+    fn append_set_cookie(&mut self, set_cookie: SetCookie) {
+        self.append(header::SET_COOKIE, set_cookie.into_header_value());
     }
 
     fn has_cache_control(&self) -> bool {

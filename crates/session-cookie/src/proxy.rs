@@ -3,9 +3,9 @@ use core::fmt;
 use cookie::{Cookie, SameSite};
 use session_token::Token;
 
-use crate::load::{self, DuplicatePolicy};
+use crate::parse::{self, DuplicatePolicy};
 use crate::template::{self, Compiled};
-use crate::{ConfigError, Error, SetCookie};
+use crate::{ConfigError, SetCookie};
 
 /// The session cookie: a validated template (name and attributes) for tokens of `N` bytes.
 ///
@@ -143,20 +143,14 @@ impl<const N: usize> CookieProxy<N> {
         Self::from_known_good(base)
     }
 
-    /// For templates written in this crate and covered by tests: they always validate.
+    /// For the two templates written in this crate, [`Default`] and
+    /// [`insecure_for_local_development`](Self::insecure_for_local_development). Neither can
+    /// fail validation: their name is a plain token, their attributes follow every rule, and
+    /// the longest name and token (`__Host-id=` and 86 symbols for `N = 64`) are far under
+    /// the 4096-byte limit; `built_in_templates_validate_for_every_len` checks every `N`.
     fn from_known_good(base: Cookie<'static>) -> Self {
-        let compiled = match template::compile(&base, Token::<N>::ENCODED_LEN) {
-            Ok(compiled) => compiled,
-            // Unreachable: the built-in templates are valid for every `N` (tested). Fall back
-            // to the name alone rather than panic.
-            Err(_) => Compiled {
-                prefix: "id=".into(),
-                suffix: "; Path=/; Secure; HttpOnly; SameSite=Lax".into(),
-                removal: "id=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; \
-                          Secure; HttpOnly; SameSite=Lax"
-                    .into(),
-            },
-        };
+        let compiled = template::compile(&base, Token::<N>::ENCODED_LEN)
+            .expect("the built-in cookie templates are valid for every token length");
         Self {
             base,
             compiled,
@@ -266,7 +260,7 @@ impl<const N: usize> CookieProxy<N> {
         I: IntoIterator,
         I::Item: AsRef<[u8]>,
     {
-        load::find(self.name().as_bytes(), self.policy, values)
+        parse::find(self.name().as_bytes(), self.policy, values)
     }
 
     /// Issues a new token and its `Set-Cookie` value (the byte-level form of
@@ -278,12 +272,13 @@ impl<const N: usize> CookieProxy<N> {
     ///
     /// # Errors
     ///
-    /// [`Error`] when the operating system's random number generator fails.
+    /// [`GenerateError`](crate::GenerateError) when the operating system's random number
+    /// generator fails.
     ///
     /// # Examples
     ///
     /// ```
-    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// # fn main() -> Result<(), session_cookie::GenerateError> {
     /// let proxy = session_cookie::CookieProxy::<32>::default();
     /// let (token, set_cookie) = proxy.start_value()?;
     /// assert_eq!(
@@ -292,7 +287,7 @@ impl<const N: usize> CookieProxy<N> {
     /// );
     /// # Ok(()) }
     /// ```
-    pub fn start_value(&self) -> Result<(Token<N>, SetCookie), Error> {
+    pub fn start_value(&self) -> Result<(Token<N>, SetCookie), session_token::GenerateError> {
         let token = Token::<N>::generate()?;
         let set_cookie = self.refresh_value(&token);
         Ok((token, set_cookie))
@@ -353,23 +348,11 @@ impl<const N: usize> CookieProxy<N> {
         SetCookie::new(String::from(&*self.compiled.removal))
     }
 
-    /// `true` if `set_cookie`, a `Set-Cookie` header value, is for this proxy's cookie name.
-    ///
-    /// Adapters use it to drop earlier `Set-Cookie` values for the session before appending a
-    /// new one, so a response carries only the final state. The name is compared byte for
-    /// byte after trimming spaces and tabs, as browsers parse it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let proxy = session_cookie::CookieProxy::<32>::default();
-    /// assert!(proxy.is_own_set_cookie(proxy.end_value().as_bytes()));
-    /// assert!(proxy.is_own_set_cookie(b" __Host-id =abc; Path=/"));
-    /// assert!(!proxy.is_own_set_cookie(b"__Host-idx=abc; Path=/"));
-    /// assert!(!proxy.is_own_set_cookie(b"theme=__Host-id"));
-    /// ```
-    #[must_use]
-    pub fn is_own_set_cookie(&self, set_cookie: &[u8]) -> bool {
+    /// `true` if `set_cookie`, a `Set-Cookie` header value, is for this proxy's cookie name:
+    /// [`adapter::apply`](crate::adapter::apply) drops such values before appending the new
+    /// one. The name is compared byte for byte after trimming spaces and tabs, as browsers
+    /// parse it.
+    pub(crate) fn is_own_set_cookie(&self, set_cookie: &[u8]) -> bool {
         let pair = set_cookie.split(|&b| b == b';').next().unwrap_or_default();
         let Some(eq) = pair.iter().position(|&b| b == b'=') else {
             return false;
@@ -456,5 +439,9 @@ mod tests {
         assert!(!proxy.is_own_set_cookie(b"__Host-id"));
         assert!(!proxy.is_own_set_cookie(b"__HOST-ID=x"));
         assert!(proxy.is_own_set_cookie(b"\t__Host-id\t=\t"));
+        assert!(proxy.is_own_set_cookie(proxy.end_value().as_bytes()));
+        assert!(proxy.is_own_set_cookie(b" __Host-id =abc; Path=/"));
+        assert!(!proxy.is_own_set_cookie(b"__Host-idx=abc; Path=/"));
+        assert!(!proxy.is_own_set_cookie(b"theme=__Host-id"));
     }
 }

@@ -1,12 +1,12 @@
 use core::fmt;
 
-/// Why an adapter's session extractor (or guard) rejected a request: the framework-neutral
-/// reason, its status code and its static text.
+/// Why an adapter's session extractor (or guard) rejected a request, or why a session could
+/// not be started: the framework-neutral reason, its status code and its static text.
 ///
-/// Each adapter wraps it in its own rejection type (axum's `IntoResponse`, actix-web's
-/// `ResponseError`), which answers with [`status_code`](Self::status_code) and
-/// [`as_str`](Self::as_str) as a `text/plain` body, so every framework sends the same status
-/// and the same words, and never the token or the store's error.
+/// Each adapter's `SessionRejection` (axum's `IntoResponse`, actix-web's `ResponseError`)
+/// answers with [`status_code`](Self::status_code) and [`as_str`](Self::as_str) as a
+/// `text/plain` body, so every framework sends the same status and the same words, and never
+/// the token or the store's error.
 ///
 /// # Examples
 ///
@@ -35,6 +35,11 @@ pub enum RejectionReason {
     /// configuration up at run time give it (session-actix, in `App::app_data`); in
     /// session-axum a missing configuration is a compile error.
     NotConfigured,
+    /// A session could not be started: the operating system's random number generator failed,
+    /// so no token could be generated (there is no fallback to a weaker source). Answered with
+    /// `500 Internal Server Error`; the generator's error is the rejection's
+    /// [`source`](std::error::Error::source).
+    StartFailed,
 }
 
 impl RejectionReason {
@@ -50,19 +55,20 @@ impl RejectionReason {
     /// assert_eq!(RejectionReason::NoSession.status_code(), 401);
     /// assert_eq!(RejectionReason::LoaderFailed.status_code(), 500);
     /// assert_eq!(RejectionReason::NotConfigured.status_code(), 500);
+    /// assert_eq!(RejectionReason::StartFailed.status_code(), 500);
     /// ```
     #[must_use]
     pub const fn status_code(self) -> u16 {
         match self {
             Self::NoSession => 401,
-            Self::LoaderFailed | Self::NotConfigured => 500,
+            Self::LoaderFailed | Self::NotConfigured | Self::StartFailed => 500,
         }
     }
 
     /// A static description, which is also the response body: safe to log and to send.
     ///
-    /// The 500s share one text, so a client cannot tell a store failure from a configuration
-    /// bug.
+    /// A store failure and a configuration bug share one text, so a client cannot tell them
+    /// apart.
     ///
     /// # Examples
     ///
@@ -80,6 +86,7 @@ impl RejectionReason {
         match self {
             Self::NoSession => "no valid session",
             Self::LoaderFailed | Self::NotConfigured => "the session could not be loaded",
+            Self::StartFailed => "the session could not be started",
         }
     }
 }
@@ -100,6 +107,7 @@ mod tests {
             RejectionReason::NoSession,
             RejectionReason::LoaderFailed,
             RejectionReason::NotConfigured,
+            RejectionReason::StartFailed,
         ] {
             let client = reason == RejectionReason::NoSession;
             assert_eq!((400..500).contains(&reason.status_code()), client);
@@ -114,6 +122,7 @@ mod tests {
             RejectionReason::NoSession,
             RejectionReason::LoaderFailed,
             RejectionReason::NotConfigured,
+            RejectionReason::StartFailed,
         ] {
             assert!(http::StatusCode::from_u16(reason.status_code()).is_ok());
         }

@@ -1,15 +1,5 @@
 use core::fmt;
 
-/// The `Cache-Control` value added to responses that set or remove the session cookie when
-/// they have no `Cache-Control` of their own: `no-store`, so no shared cache keeps a token.
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(session_cookie::NO_STORE, "no-store");
-/// ```
-pub const NO_STORE: &str = "no-store";
-
 /// A finished `Set-Cookie` header value, for adapters that do not use `http` 1.x types.
 ///
 /// Made by [`CookieProxy::start_value`](crate::CookieProxy::start_value),
@@ -20,20 +10,24 @@ pub const NO_STORE: &str = "no-store";
 /// It usually carries the session token, so it is treated as a secret: `Debug` prints
 /// `SetCookie(..)`, and there is no `Display`.
 ///
+/// It has no `==`: comparing it would compare a token in variable time.
+///
 /// # For adapter authors
 ///
-/// Write it with [`CookieProxy::apply`](crate::CookieProxy::apply), which holds the rules every adapter follows: drop
-/// the response's earlier `Set-Cookie` values for this cookie name, append this one marked
-/// sensitive, and add [`Cache-Control: no-store`](crate::NO_STORE) unless the response has a
-/// `Cache-Control`. An adapter only implements [`ResponseHeaders`](crate::ResponseHeaders)
-/// (a handful of primitive operations) for its library's header map.
+/// Write it with [`adapter::apply`](crate::adapter::apply), which holds the rules every
+/// adapter follows: drop the response's earlier `Set-Cookie` values for this cookie name,
+/// append this one marked sensitive, and add
+/// [`Cache-Control: no-store`](crate::adapter::NO_STORE) unless the response has a
+/// `Cache-Control`. An adapter only implements
+/// [`ResponseHeaders`](crate::adapter::ResponseHeaders) (a handful of primitive operations)
+/// for its library's header map.
 ///
 /// # Examples
 ///
 /// ```
 /// use session_cookie::CookieProxy;
 ///
-/// # fn main() -> Result<(), session_cookie::Error> {
+/// # fn main() -> Result<(), session_cookie::GenerateError> {
 /// let proxy = CookieProxy::<32>::default();
 /// let (token, set_cookie) = proxy.start_value()?;
 /// assert!(set_cookie.as_str().starts_with("__Host-id="));
@@ -41,7 +35,7 @@ pub const NO_STORE: &str = "no-store";
 /// assert_eq!(format!("{set_cookie:?}"), "SetCookie(..)");
 /// # Ok(()) }
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 #[must_use = "a Set-Cookie value does nothing until it is added to a response"]
 pub struct SetCookie {
     value: String,
@@ -97,7 +91,7 @@ impl SetCookie {
     /// # Examples
     ///
     /// ```
-    /// # fn main() -> Result<(), session_cookie::Error> {
+    /// # fn main() -> Result<(), session_cookie::GenerateError> {
     /// let proxy = session_cookie::CookieProxy::<32>::default();
     /// let (_token, set_cookie) = proxy.start_value()?;
     /// let value = set_cookie.into_header_value();

@@ -1,6 +1,7 @@
-//! `CookieProxy::apply`: the `Set-Cookie` rule on a header map that is not `http` 1.x.
+//! `adapter::apply`: the `Set-Cookie` rule on a header map that is not `http` 1.x.
 
-use session_cookie::{CookieProxy, NO_STORE, ResponseHeaders, SetCookie};
+use session_cookie::adapter::{NO_STORE, ResponseHeaders, apply};
+use session_cookie::{CookieProxy, SetCookie};
 use session_token::Token;
 
 /// A value and whether it was marked sensitive.
@@ -46,38 +47,19 @@ impl FakeHeaders {
 }
 
 impl ResponseHeaders for FakeHeaders {
-    type Value = Value;
-
-    fn value_bytes(value: &Value) -> &[u8] {
-        value.text.as_bytes()
-    }
-
-    fn set_cookies(&self) -> impl Iterator<Item = &Value> {
+    fn retain_set_cookies(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
+        let before = self.entries.len();
         self.entries
-            .iter()
-            .filter(|(n, _)| *n == "set-cookie")
-            .map(|(_, v)| v)
+            .retain(|(n, v)| *n != "set-cookie" || keep(v.text.as_bytes()));
+        self.removals += before - self.entries.len();
     }
 
-    fn remove_set_cookies(&mut self) -> impl Iterator<Item = Value> {
-        self.removals += 1;
-        let (removed, kept): (Vec<_>, Vec<_>) = self
-            .entries
-            .drain(..)
-            .partition(|(n, _)| *n == "set-cookie");
-        self.entries = kept;
-        removed.into_iter().map(|(_, v)| v)
-    }
-
-    fn append_set_cookie(&mut self, value: Value) {
-        self.entries.push(("set-cookie", value));
-    }
-
-    fn sensitive_value(set_cookie: SetCookie) -> Value {
-        Value {
+    fn append_set_cookie(&mut self, set_cookie: SetCookie) {
+        let value = Value {
             text: set_cookie.into_string(),
             sensitive: true,
-        }
+        };
+        self.entries.push(("set-cookie", value));
     }
 
     fn has_cache_control(&self) -> bool {
@@ -96,7 +78,7 @@ fn appends_sensitive_and_adds_no_store_on_an_empty_map() {
     let mut headers = FakeHeaders::default();
     let (token, set_cookie) = proxy.start_value().unwrap();
     let expected = set_cookie.as_str().to_owned();
-    proxy.apply(&mut headers, set_cookie);
+    apply(&proxy, &mut headers, set_cookie);
 
     let set_cookies = headers.values("set-cookie");
     assert_eq!(set_cookies.len(), 1);
@@ -118,7 +100,7 @@ fn drops_own_and_keeps_foreign_in_order() {
         ("set-cookie", " __Host-id =older"),
         ("set-cookie", "__Host-idx=not-ours"),
     ]);
-    proxy.apply(&mut headers, proxy.end_value());
+    apply(&proxy, &mut headers, proxy.end_value());
 
     assert_eq!(
         headers.texts("set-cookie"),
@@ -140,13 +122,14 @@ fn drops_own_and_keeps_foreign_in_order() {
         "only the new one is marked"
     );
     assert_eq!(headers.texts("x-other"), ["kept"]);
+    assert_eq!(headers.removals, 2);
 }
 
 #[test]
 fn foreign_only_is_left_untouched() {
     let proxy = CookieProxy::<32>::default();
     let mut headers = FakeHeaders::with(&[("set-cookie", "a=1"), ("set-cookie", "b=2")]);
-    proxy.apply(&mut headers, proxy.end_value());
+    apply(&proxy, &mut headers, proxy.end_value());
     assert_eq!(headers.removals, 0);
     assert_eq!(headers.texts("set-cookie")[..2], ["a=1", "b=2"]);
     assert_eq!(headers.values("set-cookie").len(), 3);
@@ -156,7 +139,7 @@ fn foreign_only_is_left_untouched() {
 fn keeps_an_existing_cache_control() {
     let proxy = CookieProxy::<32>::default();
     let mut headers = FakeHeaders::with(&[("cache-control", "private, max-age=0")]);
-    proxy.apply(&mut headers, proxy.end_value());
+    apply(&proxy, &mut headers, proxy.end_value());
     assert_eq!(headers.texts("cache-control"), ["private, max-age=0"]);
 }
 
@@ -165,8 +148,8 @@ fn applied_twice_leaves_one_final_state() {
     let proxy = CookieProxy::<32>::default();
     let token = Token::<32>::from_bytes([7; 32]);
     let mut headers = FakeHeaders::default();
-    proxy.apply(&mut headers, proxy.end_value());
-    proxy.apply(&mut headers, proxy.refresh_value(&token));
+    apply(&proxy, &mut headers, proxy.end_value());
+    apply(&proxy, &mut headers, proxy.refresh_value(&token));
     assert_eq!(
         headers.texts("set-cookie"),
         [proxy.refresh_value(&token).as_str()]
@@ -193,7 +176,7 @@ fn http_helpers_agree_with_the_fake_map() {
         ("set-cookie", "b=2"),
     ]);
     proxy.refresh(&mut real, &token);
-    proxy.apply(&mut fake, proxy.refresh_value(&token));
+    apply(&proxy, &mut fake, proxy.refresh_value(&token));
 
     let real_values: Vec<(String, bool)> = real
         .get_all(SET_COOKIE)

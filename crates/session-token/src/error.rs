@@ -63,25 +63,25 @@ impl core::error::Error for DecodeError {}
 /// # Examples
 ///
 /// ```
-/// # fn main() -> Result<(), session_token::Error> {
+/// # fn main() -> Result<(), session_token::GenerateError> {
 /// let token = session_token::Token::<32>::generate()?;
 /// # let _ = token;
 /// # Ok(()) }
 /// ```
 #[cfg(feature = "getrandom")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Error {
+pub struct GenerateError {
     inner: getrandom::Error,
 }
 
 #[cfg(feature = "getrandom")]
-impl Error {
+impl GenerateError {
     /// The underlying error from `getrandom`.
     ///
     /// # Examples
     ///
     /// ```
-    /// fn report(err: &session_token::Error) -> Option<i32> {
+    /// fn report(err: &session_token::GenerateError) -> Option<i32> {
     ///     err.getrandom().raw_os_error()
     /// }
     /// ```
@@ -92,21 +92,21 @@ impl Error {
 }
 
 #[cfg(feature = "getrandom")]
-impl From<getrandom::Error> for Error {
+impl From<getrandom::Error> for GenerateError {
     fn from(inner: getrandom::Error) -> Self {
         Self { inner }
     }
 }
 
 #[cfg(feature = "getrandom")]
-impl fmt::Display for Error {
+impl fmt::Display for GenerateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the operating system's random number generator failed")
     }
 }
 
 #[cfg(feature = "getrandom")]
-impl core::error::Error for Error {
+impl core::error::Error for GenerateError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         Some(&self.inner)
     }
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn rng_error_keeps_its_source() {
         use core::error::Error as _;
-        let err = Error::from(getrandom::Error::new_custom(7));
+        let err = GenerateError::from(getrandom::Error::new_custom(7));
         assert_eq!(err.getrandom(), getrandom::Error::new_custom(7));
         assert!(err.source().is_some());
     }

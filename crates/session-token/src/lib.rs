@@ -18,7 +18,7 @@ mod token;
 pub use crate::encoded::Encoded;
 pub use crate::error::DecodeError;
 #[cfg(feature = "getrandom")]
-pub use crate::error::Error;
+pub use crate::error::GenerateError;
 pub use crate::token::Token;
 
 /// The `rand_core` version whose `TryCryptoRng` [`Token::from_rng`] accepts.

@@ -61,25 +61,6 @@ impl<const N: usize> Token<N> {
     /// The token's length in bytes, `N`.
     pub const LEN: usize = N;
 
-    /// SHA-256 blocks of an `N`-byte message: one up to 55 bytes, two from 56 to 64.
-    #[cfg(feature = "sha2")]
-    const SHA256_BLOCKS: usize = if N + 9 <= 64 { 1 } else { 2 };
-
-    /// The SHA-256 padding of an `N`-byte message, in front of which `hash` copies the bytes:
-    /// a 1 bit, zeros, and the length in bits as a big-endian `u64` ending the last block.
-    #[cfg(feature = "sha2")]
-    const SHA256_PADDING: [[u8; 64]; 2] = {
-        let mut padded = [[0; 64]; 2];
-        padded[N / 64][N % 64] = 0x80;
-        let bits = (8 * N as u64).to_be_bytes();
-        let mut i = 0;
-        while i < 8 {
-            padded[Self::SHA256_BLOCKS - 1][56 + i] = bits[i];
-            i += 1;
-        }
-        padded
-    };
-
     /// The length of the encoded form: `ceil(4 * N / 3)`, 43 for the default 32 bytes.
     ///
     /// # Examples
@@ -100,13 +81,13 @@ impl<const N: usize> Token<N> {
     ///
     /// # Errors
     ///
-    /// Returns [`Error`](crate::Error) when the OS random number generator fails. There is no
+    /// Returns [`GenerateError`](crate::GenerateError) when the OS random number generator fails. There is no
     /// fallback to a weaker source.
     ///
     /// # Examples
     ///
     /// ```
-    /// # fn main() -> Result<(), session_token::Error> {
+    /// # fn main() -> Result<(), session_token::GenerateError> {
     /// let a = session_token::Token::<32>::generate()?;
     /// let b = session_token::Token::<32>::generate()?;
     /// assert_ne!(a, b);
@@ -114,8 +95,8 @@ impl<const N: usize> Token<N> {
     /// ```
     #[cfg(feature = "getrandom")]
     #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
-    pub fn generate() -> Result<Self, crate::Error> {
-        Self::from_fill(getrandom::fill).map_err(crate::Error::from)
+    pub fn generate() -> Result<Self, crate::GenerateError> {
+        Self::from_fill(getrandom::fill).map_err(crate::GenerateError::from)
     }
 
     /// Makes a token from a cryptographically secure random number generator.
@@ -285,34 +266,8 @@ impl<const N: usize> Token<N> {
     #[cfg_attr(docsrs, doc(cfg(feature = "sha2")))]
     #[must_use]
     pub fn hash(&self) -> [u8; 32] {
-        // SHA-256 (FIPS 180-4) of a message whose length is known at compile time: the bytes
-        // are copied over a precomputed padding and compressed directly, without the streaming
-        // `Digest` state. The result is exactly `sha2::Sha256::digest(self.as_bytes())`; the
-        // instruction count is about the same, but the block is written in whole 16-byte
-        // stores, where the streaming padding writes it piecewise and the compression's wide
-        // loads then stall on store forwarding (47 ns against 68 ns here with SHA-NI).
-        const IV: [u32; 8] = [
-            0x6a09_e667,
-            0xbb67_ae85,
-            0x3c6e_f372,
-            0xa54f_f53a,
-            0x510e_527f,
-            0x9b05_688c,
-            0x1f83_d9ab,
-            0x5be0_cd19,
-        ];
-        let mut padded = Self::SHA256_PADDING;
-        padded.as_flattened_mut()[..N].copy_from_slice(&self.bytes);
-        let blocks = Self::SHA256_BLOCKS;
-        let mut state = IV;
-        sha2::block_api::compress256(&mut state, &padded[..blocks]);
-        #[cfg(feature = "zeroize")]
-        zeroize::Zeroize::zeroize(&mut padded);
-        let mut digest = [0; 32];
-        for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-            out.copy_from_slice(&word.to_be_bytes());
-        }
-        digest
+        use sha2::Digest as _;
+        sha2::Sha256::digest(self.bytes).into()
     }
 }
 
@@ -385,7 +340,7 @@ mod tests {
     fn generate_maps_the_os_error() {
         // `generate` is `from_fill(getrandom::fill)` plus this mapping.
         let res = Token::<32>::from_fill(|_: &mut [u8]| Err(getrandom::Error::UNSUPPORTED))
-            .map_err(crate::Error::from);
+            .map_err(crate::GenerateError::from);
         assert_eq!(
             res.err().map(|e| e.getrandom()),
             Some(getrandom::Error::UNSUPPORTED)

@@ -116,7 +116,7 @@ async fn login(
     if let Err(err) = store.create_session(&token, account.id) {
         return server_error("create_session", &err);
     }
-    see_other("/me").start_session(&start).finish()
+    see_other("/me").finish().start_session(start)
 }
 
 async fn logout(
@@ -129,7 +129,7 @@ async fn logout(
             return server_error("delete_session", &err);
         }
     }
-    see_other("/").end_session(&sessions.end()).finish()
+    see_other("/").finish().end_session(sessions.end())
 }
 
 fn html(status: StatusCode, page: String) -> HttpResponse {

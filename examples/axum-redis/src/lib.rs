@@ -190,7 +190,7 @@ impl RedisStore {
     /// # Examples
     ///
     /// ```
-    /// # fn main() -> Result<(), session_token::Error> {
+    /// # fn main() -> Result<(), session_token::GenerateError> {
     /// let token = session_cookie::Token::generate()?;
     /// let key = example_redis::RedisStore::session_key(&token);
     /// assert_eq!(key.len(), "session:".len() + 64);

@@ -19,7 +19,7 @@ use crate::Loader;
 ///
 /// ```
 /// use std::sync::Arc;
-/// use session_cookie::LoadError;
+/// use session_cookie::adapter::LoadError;
 ///
 /// let err: LoadError = Arc::new(std::io::Error::other("db down"));
 /// assert_eq!(err.to_string(), "db down");
@@ -33,7 +33,8 @@ pub type LoadError = Arc<dyn std::error::Error + Send + Sync + 'static>;
 /// # Examples
 ///
 /// ```
-/// use session_cookie::{DynLoader, LoadFuture, Token};
+/// use session_cookie::Token;
+/// use session_cookie::adapter::{DynLoader, LoadFuture};
 ///
 /// fn start(loader: &DynLoader<u64>, token: Token) -> LoadFuture<'static, u64> {
 ///     loader.load(token) // may be stored, shared or spawned: it is 'static
@@ -52,7 +53,8 @@ pub type LoadFuture<'a, U> =
 /// # Examples
 ///
 /// ```
-/// use session_cookie::{DynLoader, Token};
+/// use session_cookie::Token;
+/// use session_cookie::adapter::DynLoader;
 ///
 /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
 /// let a: DynLoader<u64> = DynLoader::new(load_user);
@@ -75,7 +77,7 @@ impl LoaderId {
 /// adapter's configuration type does not name the loader's type (an `async fn` loader has a
 /// type no one can write).
 ///
-/// Cloning is cheap (an `Arc`), and clones are the [same loader](Self::same_loader). Each
+/// Cloning is cheap (an `Arc`), and clones have the same [`id`](Self::id). Each
 /// [`load`](Self::load) or [`load_ref`](Self::load_ref) boxes the loader's future once and
 /// erases its error to a [`LoadError`]; nothing else changes: `Ok(None)` is still "no such session", `Err` still
 /// "the store failed", and the loader is called exactly once per `load`.
@@ -84,7 +86,8 @@ impl LoaderId {
 ///
 /// ```
 /// use std::convert::Infallible;
-/// use session_cookie::{DynLoader, Token};
+/// use session_cookie::Token;
+/// use session_cookie::adapter::DynLoader;
 /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// #     let mut f = std::pin::pin!(f);
 /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
@@ -139,7 +142,8 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::{DynLoader, Token};
+    /// use session_cookie::Token;
+    /// use session_cookie::adapter::DynLoader;
     ///
     /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
     /// let loader: DynLoader<u64> = DynLoader::new(load_user);
@@ -169,7 +173,8 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::{DynLoader, Token};
+    /// use session_cookie::Token;
+    /// use session_cookie::adapter::DynLoader;
     /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
     /// #     let mut f = std::pin::pin!(f);
     /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
@@ -200,7 +205,8 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::{DynLoader, Token};
+    /// use session_cookie::Token;
+    /// use session_cookie::adapter::DynLoader;
     /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
     /// #     let mut f = std::pin::pin!(f);
     /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
@@ -221,34 +227,15 @@ impl<U: 'static, const N: usize> DynLoader<U, N> {
 }
 
 impl<U, const N: usize> DynLoader<U, N> {
-    /// `true` if `self` and `other` are the same loader (one is a clone of the other).
-    ///
-    /// Adapters key their per-request cache by it: two configurations with the same user
-    /// type (two cookies, two stores) must not read each other's answer.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use session_cookie::{DynLoader, Token};
-    ///
-    /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
-    /// let a: DynLoader<u64> = DynLoader::new(load_user);
-    /// let b: DynLoader<u64> = DynLoader::new(load_user);
-    /// assert!(a.same_loader(&a.clone()));
-    /// assert!(!a.same_loader(&b));
-    /// ```
-    #[must_use]
-    pub fn same_loader(&self, other: &Self) -> bool {
-        self.id == other.id
-    }
-
     /// This loader's [`LoaderId`]: what an adapter's per-request cache keeps instead of a
-    /// clone (no reference count is touched).
+    /// clone (no reference count is touched). Two configurations with the same user type
+    /// (two cookies, two stores) have different ids, so they never read each other's answer.
     ///
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::{DynLoader, Token};
+    /// use session_cookie::Token;
+    /// use session_cookie::adapter::DynLoader;
     ///
     /// async fn load_user(_: &Token) -> Result<Option<u64>, std::io::Error> { Ok(None) }
     /// let loader: DynLoader<u64> = DynLoader::new(load_user);

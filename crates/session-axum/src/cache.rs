@@ -1,7 +1,8 @@
 //! The per-request cache of the loader's answer.
 
 use http::request::Parts;
-use session_cookie::{CookieProxy, DynLoader, LoadError, LoaderId};
+use session_cookie::CookieProxy;
+use session_cookie::adapter::{DynLoader, LoadError, LoaderId, Rejection};
 
 use crate::rejection::SessionRejection;
 
@@ -55,5 +56,5 @@ where
             outcome
         }
     };
-    outcome.map_err(SessionRejection::loader_failed)
+    outcome.map_err(|e| Rejection::loader_failed(e).into())
 }

@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use actix_web::http::header;
 use actix_web::{HttpMessage as _, HttpRequest};
-use session_cookie::{CookieProxy, DynLoader, LoadError, LoadFuture, LoaderId};
+use session_cookie::CookieProxy;
+use session_cookie::adapter::{DynLoader, LoadError, LoadFuture, LoaderId, Rejection};
 
 use crate::rejection::SessionRejection;
 
@@ -71,7 +72,7 @@ impl<U: Clone> Future for Call<U> {
             Poll::Pending => return Poll::Pending,
         };
         *finished = true;
-        Poll::Ready(outcome.map_err(SessionRejection::loader_failed))
+        Poll::Ready(outcome.map_err(|e| Rejection::loader_failed(e).into()))
     }
 }
 
