@@ -117,7 +117,10 @@ async fn debug_does_not_leak_token() {
         assert!(!debug.contains(STORE_SECRET), "{debug}");
     }
     assert_eq!(format!("{extracted:?}"), "SessionToken(..)");
-    assert_eq!(format!("{start:?}"), r#"StartSession { name: "__Host-id" }"#);
+    assert_eq!(
+        format!("{start:?}"),
+        r#"StartSession { name: "__Host-id" }"#
+    );
 }
 
 #[tokio::test]
