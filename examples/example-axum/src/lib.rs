@@ -1,6 +1,6 @@
 //! The example site's axum glue, generic over its store: the routes, the handlers and the
 //! server loop. `main.rs` runs it on the SQLite [`Store`](example_common::Store); the Redis
-//! example (`examples/axum-redis`) runs the same site on its own store. Any
+//! example (`examples/example-redis`) runs the same site on its own store. Any
 //! [`SiteStore`] will do.
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
