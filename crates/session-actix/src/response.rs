@@ -1,7 +1,5 @@
 //! Writing the session cookie on a finished `HttpResponse`, by session-cookie's one rule.
 
-use core::fmt;
-
 use actix_web::body::BoxBody;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, Responder};
@@ -72,6 +70,7 @@ impl ResponseHeaders for Headers<'_> {
 /// # let _ = login;
 /// ```
 #[must_use = "a session starts only when this is applied to the response"]
+#[derive(Debug)]
 pub struct StartSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Re-issues the session cookie with a fresh expiry (sliding sessions). Made by
@@ -93,6 +92,7 @@ pub struct StartSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 /// # let _ = page;
 /// ```
 #[must_use = "the cookie is refreshed only when this is applied to the response"]
+#[derive(Debug)]
 pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Removes the session cookie. Made by [`Sessions::end`](crate::Sessions::end).
@@ -119,10 +119,11 @@ pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 /// # let _ = logout;
 /// ```
 #[must_use = "the cookie is removed only when this is applied to the response"]
+#[derive(Debug)]
 pub struct EndSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
-/// `apply_to` (the cookie, by session-cookie's one rule), `Responder` (an empty `200` with
-/// the cookie) and a `Debug` that shows the cookie name, never the token.
+/// The three parts' `apply_to` (the cookie, by session-cookie's one rule) and actix-web's
+/// `Responder` (an empty `200` with the cookie).
 macro_rules! response_part {
     ($($part:ident),+) => {$(
         impl<const N: usize> $part<N> {
@@ -156,14 +157,6 @@ macro_rules! response_part {
                 let mut res = HttpResponse::Ok().finish();
                 self.apply_to(&mut res);
                 res
-            }
-        }
-
-        impl<const N: usize> fmt::Debug for $part<N> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($part))
-                    .field("name", &self.0.cookie_name())
-                    .finish()
             }
         }
     )+};

@@ -267,7 +267,7 @@ fn debug_of_helpers_is_redacted() {
     }
     assert_eq!(
         format!("{start:?}"),
-        r#"StartSession { name: "__Host-id" }"#
+        r#"StartSession(PendingCookie { name: "__Host-id" })"#
     );
 }
 

@@ -1,7 +1,5 @@
-use core::convert::Infallible;
-use core::fmt;
-
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use core::convert::Infallible;
 use session_cookie::adapter::PendingCookie;
 
 /// Response part: sets the cookie of a new session. Made by
@@ -38,6 +36,7 @@ use session_cookie::adapter::PendingCookie;
 /// # let _ = login;
 /// ```
 #[must_use = "a session starts only when this is returned in the response"]
+#[derive(Debug)]
 pub struct StartSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Response part: re-issues the session cookie with a fresh expiry (sliding sessions).
@@ -63,6 +62,7 @@ pub struct StartSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 /// # let _ = page;
 /// ```
 #[must_use = "the cookie is refreshed only when this is returned in the response"]
+#[derive(Debug)]
 pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
 /// Response part: removes the session cookie. Made by
@@ -90,10 +90,11 @@ pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 /// # let _ = logout;
 /// ```
 #[must_use = "the cookie is removed only when this is returned in the response"]
+#[derive(Debug)]
 pub struct EndSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 
-/// `IntoResponseParts` (the cookie, by session-cookie's one rule), `IntoResponse` (an empty
-/// `200` with the cookie) and a `Debug` that shows the cookie name, never the token.
+/// The three parts' axum traits: `IntoResponseParts` (the cookie, by session-cookie's one
+/// rule) and `IntoResponse` (an empty `200` with the cookie).
 macro_rules! response_part {
     ($($part:ident),+) => {$(
         impl<const N: usize> IntoResponseParts for $part<N> {
@@ -111,14 +112,6 @@ macro_rules! response_part {
         impl<const N: usize> IntoResponse for $part<N> {
             fn into_response(self) -> Response {
                 (self, ()).into_response()
-            }
-        }
-
-        impl<const N: usize> fmt::Debug for $part<N> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($part))
-                    .field("name", &self.0.cookie_name())
-                    .finish()
             }
         }
     )+};

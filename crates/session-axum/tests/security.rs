@@ -119,7 +119,7 @@ async fn debug_does_not_leak_token() {
     assert_eq!(format!("{extracted:?}"), "SessionToken(..)");
     assert_eq!(
         format!("{start:?}"),
-        r#"StartSession { name: "__Host-id" }"#
+        r#"StartSession(PendingCookie { name: "__Host-id" })"#
     );
 }
 
