@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{self, TestRequest, init_service};
-use actix_web::{App, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, web};
 use session_actix::{MaybeUser, SessionRejection, SessionToken, Sessions, User};
-use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
+use session_conformance::{
+    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, token_body,
+};
 
 type Store = web::Data<Arc<TestStore>>;
 
@@ -78,6 +81,51 @@ async fn refresh(
     res
 }
 
+async fn token(token: SessionToken<TestUser>) -> String {
+    token_body(&token)
+}
+
+/// A user, `none`, or the rejection's reason: one half of the `/both` and `/twice` bodies.
+fn outcome(result: Result<Option<TestUser>, SessionRejection>) -> String {
+    match result {
+        Ok(Some(me)) => me.name,
+        Ok(None) => "none".to_owned(),
+        Err(rejection) => format!("{:?}", rejection.reason()),
+    }
+}
+
+async fn both(
+    a: Result<User<TestUser>, SessionRejection>,
+    b: Result<User<TestUser>, SessionRejection>,
+) -> String {
+    let a = outcome(a.map(|User(me)| Some(me)));
+    let b = outcome(b.map(|User(me)| Some(me)));
+    format!("{a} {b}")
+}
+
+async fn twice(req: HttpRequest, sessions: Sessions<TestUser>) -> String {
+    let a = outcome(sessions.user(&req).await);
+    let b = outcome(sessions.user(&req).await);
+    format!("{a} {b}")
+}
+
+async fn send<S, B>(
+    app: &S,
+    route: Route,
+    scenario: &Scenario,
+) -> Result<ServiceResponse<B>, String>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let mut request = TestRequest::get().uri(route.path());
+    for value in &scenario.cookies {
+        let value = actix_web::http::header::HeaderValue::from_bytes(value)
+            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
+        request = request.append_header((actix_web::http::header::COOKIE, value));
+    }
+    Ok(test::call_service(app, request.to_request()).await)
+}
+
 async fn run(scenario: &Scenario) -> Result<(), String> {
     let store = TestStore::new();
     let sessions = Sessions::new(session_conformance::proxy(), store.loader());
@@ -92,6 +140,9 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
             .route(Route::Login.path(), web::get().to(login))
             .route(Route::Logout.path(), web::get().to(logout))
             .route(Route::Refresh.path(), web::get().to(refresh))
+            .route(Route::Token.path(), web::get().to(token))
+            .route(Route::Both.path(), web::get().to(both))
+            .route(Route::Twice.path(), web::get().to(twice))
             .service(
                 web::scope("/guarded")
                     .wrap(sessions.require_user())
@@ -101,13 +152,10 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     .await;
     assert_eq!(Route::Guarded.path(), "/guarded/account");
 
-    let mut request = TestRequest::get().uri(scenario.route.path());
-    for value in &scenario.cookies {
-        let value = actix_web::http::header::HeaderValue::from_bytes(value)
-            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
-        request = request.append_header((actix_web::http::header::COOKIE, value));
+    for &earlier in &scenario.before {
+        send(&app, earlier, scenario).await?;
     }
-    let response = test::call_service(&app, request.to_request()).await;
+    let response = send(&app, scenario.route, scenario).await?;
     let status = response.status().as_u16();
     let headers = response
         .headers()

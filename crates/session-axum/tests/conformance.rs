@@ -6,12 +6,16 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
+use axum::response::Response;
 use axum::routing::get;
+use http::request::Parts;
 use http::{HeaderValue, Request, header};
 use session_axum::{
     EndSession, RefreshSession, SessionRejection, SessionToken, Sessions, StartSession, User,
 };
-use session_conformance::{Observed, ObservedHeader, Route, Scenario, TestStore, TestUser};
+use session_conformance::{
+    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, token_body,
+};
 use tower::ServiceExt as _;
 
 #[derive(Clone)]
@@ -85,6 +89,50 @@ async fn refresh(
     (state.sessions.refresh(&token), "refreshed")
 }
 
+async fn token(token: SessionToken<TestUser>) -> String {
+    token_body(&token)
+}
+
+/// A user, `none`, or the rejection's reason: one half of the `/both` and `/twice` bodies.
+fn outcome(result: Result<Option<TestUser>, SessionRejection>) -> String {
+    match result {
+        Ok(Some(me)) => me.name,
+        Ok(None) => "none".to_owned(),
+        Err(rejection) => format!("{:?}", rejection.reason()),
+    }
+}
+
+async fn both(
+    a: Result<User<TestUser>, SessionRejection>,
+    b: Result<User<TestUser>, SessionRejection>,
+) -> String {
+    let a = outcome(a.map(|User(me)| Some(me)));
+    let b = outcome(b.map(|User(me)| Some(me)));
+    format!("{a} {b}")
+}
+
+async fn twice(State(state): State<AppState>, mut parts: Parts) -> String {
+    let a = outcome(state.sessions.user(&mut parts).await);
+    let b = outcome(state.sessions.user(&mut parts).await);
+    format!("{a} {b}")
+}
+
+async fn send(app: &Router, route: Route, scenario: &Scenario) -> Result<Response, String> {
+    let mut request = Request::get(route.path());
+    for value in &scenario.cookies {
+        let value = HeaderValue::from_bytes(value)
+            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
+        request = request.header(header::COOKIE, value);
+    }
+    let request = request
+        .body(Body::empty())
+        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    app.clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| format!("{}: {e}", scenario.name))
+}
+
 async fn run(scenario: &Scenario) -> Result<(), String> {
     let store = TestStore::new();
     let sessions = Sessions::new(session_conformance::proxy(), store.loader());
@@ -99,25 +147,19 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
         .route(Route::Login.path(), get(login))
         .route(Route::Logout.path(), get(logout))
         .route(Route::Refresh.path(), get(refresh))
+        .route(Route::Token.path(), get(token))
+        .route(Route::Both.path(), get(both))
+        .route(Route::Twice.path(), get(twice))
         .merge(guarded_routes)
         .with_state(AppState {
             sessions,
             store: Arc::clone(&store),
         });
 
-    let mut request = Request::get(scenario.route.path());
-    for value in &scenario.cookies {
-        let value = HeaderValue::from_bytes(value)
-            .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
-        request = request.header(header::COOKIE, value);
+    for &earlier in &scenario.before {
+        send(&app, earlier, scenario).await?;
     }
-    let request = request
-        .body(Body::empty())
-        .map_err(|e| format!("{}: {e}", scenario.name))?;
-    let response = app
-        .oneshot(request)
-        .await
-        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    let response = send(&app, scenario.route, scenario).await?;
     let status = response.status().as_u16();
     let headers = response
         .headers()

@@ -2,10 +2,10 @@
 //!
 //! Every adapter (`session-axum`, `session-actix`) runs the whole [`scenarios`] table in its
 //! tests through a small harness: it builds an app with the [`Route`]s below, all backed by
-//! one [`TestStore`], sends each scenario's request, turns the response into an
-//! [`Observed`], and calls [`Scenario::check`]. The expectations live here, as data, so a
-//! behaviour difference between two adapters is a failing test in one of them, never a
-//! documentation note.
+//! one [`TestStore`], sends each scenario's requests (those in [`Scenario::before`], then the
+//! one to [`Scenario::route`]), turns the last response into an [`Observed`], and calls
+//! [`Scenario::check`]. The expectations live here, as data, so a behaviour difference
+//! between two adapters is a failing test in one of them, never a documentation note.
 //!
 //! The harness contract (what each route's handler does) is on [`Route`]. The cookie is
 //! [`CookieProxy::default`] (`__Host-id`), the user type is [`TestUser`], and the loader is
@@ -26,7 +26,9 @@ mod store;
 
 use session_cookie::CookieProxy;
 
-pub use crate::scenario::{Observed, ObservedHeader, Route, Scenario, SetCookieRule, scenarios};
+pub use crate::scenario::{
+    Observed, ObservedHeader, Route, Scenario, SetCookieRule, scenarios, token_body,
+};
 pub use crate::store::{
     KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser, cookie_pair,
 };

@@ -33,11 +33,21 @@ pub enum Route {
     /// `GET /refresh`: required user and token extractors; refreshes the token; body
     /// `refreshed`.
     Refresh,
+    /// `GET /token`: the required token extractor alone; body [`token_body`] of its token.
+    Token,
+    /// `GET /both`: two `Result`s of the required user extractor in one handler; body
+    /// `{a} {b}`, each the user's name or the rejection's reason as `{:?}`
+    /// (`LoaderFailed`).
+    Both,
+    /// `GET /twice`: the adapter's plain function (`Sessions::user`) called twice, one call
+    /// after the other, in one handler; body `{a} {b}`, each the user's name, `none`, or
+    /// the rejection's reason as `{:?}`.
+    Twice,
 }
 
 impl Route {
     /// Every route.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 11] = [
         Self::User,
         Self::Maybe,
         Self::Public,
@@ -46,6 +56,9 @@ impl Route {
         Self::Login,
         Self::Logout,
         Self::Refresh,
+        Self::Token,
+        Self::Both,
+        Self::Twice,
     ];
 
     /// The request path.
@@ -66,7 +79,27 @@ impl Route {
             Self::Login => "/login",
             Self::Logout => "/logout",
             Self::Refresh => "/refresh",
+            Self::Token => "/token",
+            Self::Both => "/both",
+            Self::Twice => "/twice",
         }
+    }
+}
+
+/// The body of [`Route::Token`]: `token {name}` for a [`KnownToken`] (`token Ada`), `token
+/// other` for any other token. It names the token without showing it.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{KnownToken, token_body};
+/// assert_eq!(token_body(&KnownToken::Unknown.token()), "token Unknown");
+/// ```
+#[must_use]
+pub fn token_body(token: &Token<32>) -> String {
+    match KnownToken::ALL.iter().find(|known| known.token() == *token) {
+        Some(known) => format!("token {known:?}"),
+        None => "token other".to_owned(),
     }
 }
 
@@ -90,6 +123,10 @@ pub enum SetCookieRule {
 pub struct Scenario {
     /// A unique, descriptive name.
     pub name: &'static str,
+    /// Requests sent first, in this order, with the same `Cookie` headers, to the same app
+    /// and store; their responses are not checked, their loader calls are counted (what
+    /// happens across requests).
+    pub before: Vec<Route>,
     /// Where the request goes.
     pub route: Route,
     /// The request's `Cookie` headers, one entry per header, raw bytes (some are not UTF-8).
@@ -308,11 +345,12 @@ fn one(value: &str) -> Vec<Vec<u8>> {
 #[allow(clippy::too_many_lines)] // a table
 pub fn scenarios() -> Vec<Scenario> {
     use KnownToken::{Ada, Bob, Expired, Failing, Unknown};
-    use Route::{Guarded, Login, Logout, Many, Maybe, Public, Refresh, User};
+    use Route::{Both, Guarded, Login, Logout, Many, Maybe, Public, Refresh, Twice, User};
 
     let ada = Ada.pair();
     let base = |name, route, cookies, status, body, calls| Scenario {
         name,
+        before: Vec::new(),
         route,
         cookies,
         expect_status: status,
@@ -466,6 +504,70 @@ pub fn scenarios() -> Vec<Scenario> {
             ..base("refresh: valid", Refresh, one(&ada), 200, "refreshed", 1)
         },
         unauthorized("refresh: no cookie", Refresh, vec![], 0),
+        // The token extractor: the cookie's rules, never the loader (logout must work for a
+        // session the store no longer knows).
+        base("token: valid", Route::Token, one(&ada), 200, "token Ada", 0),
+        base(
+            "token: unknown token",
+            Route::Token,
+            one(&Unknown.pair()),
+            200,
+            "token Unknown",
+            0,
+        ),
+        unauthorized("token: no cookie", Route::Token, vec![], 0),
+        unauthorized("token: malformed", Route::Token, one("__Host-id=short"), 0),
+        unauthorized(
+            "token: two different tokens",
+            Route::Token,
+            one(&format!("{ada}; {}", Bob.pair())),
+            0,
+        ),
+        // One answer per request, failures and `None` included, however it is asked for:
+        // two `Result` extractors, then the plain function twice in a row.
+        base("both: valid", Both, one(&ada), 200, "ada ada", 1),
+        base(
+            "both: no cookie",
+            Both,
+            vec![],
+            200,
+            "NoSession NoSession",
+            0,
+        ),
+        base(
+            "both: unknown token",
+            Both,
+            one(&Unknown.pair()),
+            200,
+            "NoSession NoSession",
+            1,
+        ),
+        base(
+            "both: loader error",
+            Both,
+            one(&Failing.pair()),
+            200,
+            "LoaderFailed LoaderFailed",
+            1,
+        ),
+        base("twice: valid", Twice, one(&ada), 200, "ada ada", 1),
+        base("twice: no cookie", Twice, vec![], 200, "none none", 0),
+        base(
+            "twice: unknown token",
+            Twice,
+            one(&Unknown.pair()),
+            200,
+            "none none",
+            1,
+        ),
+        base(
+            "twice: loader error",
+            Twice,
+            one(&Failing.pair()),
+            200,
+            "LoaderFailed LoaderFailed",
+            1,
+        ),
     ];
 
     // Login and logout: the token extractor, never the loader.
@@ -494,6 +596,31 @@ pub fn scenarios() -> Vec<Scenario> {
             one(&Expired.pair()),
             vec![Expired],
         ),
+    ]);
+
+    // Across requests: nothing is cached beyond the request that loaded it.
+    table.extend([
+        Scenario {
+            before: vec![User, User],
+            ..base(
+                "user: each request loads afresh",
+                User,
+                one(&ada),
+                200,
+                "user ada",
+                3,
+            )
+        },
+        Scenario {
+            before: vec![User, Logout],
+            expect_deleted: vec![Ada],
+            ..unauthorized(
+                "user: after a logout in an earlier request",
+                User,
+                one(&ada),
+                2,
+            )
+        },
     ]);
     table
 }
@@ -524,11 +651,20 @@ mod tests {
             Route::Many,
             Route::Guarded,
             Route::Refresh,
+            Route::Both,
+            Route::Twice,
         ];
         for scenario in scenarios().iter().filter(|s| asks.contains(&s.route)) {
             let found = proxy.load_from_values(&scenario.cookies);
             let called = scenario.expect_loader_calls > 0;
             assert_eq!(found.is_some(), called, "{}", scenario.name);
+        }
+        // The token extractor answers exactly when there is a token, and never loads.
+        for scenario in scenarios().iter().filter(|s| s.route == Route::Token) {
+            let found = proxy.load_from_values(&scenario.cookies);
+            let answered = scenario.expect_status == 200;
+            assert_eq!(found.is_some(), answered, "{}", scenario.name);
+            assert_eq!(scenario.expect_loader_calls, 0, "{}", scenario.name);
         }
     }
 
