@@ -8,7 +8,7 @@ use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use session_actix::{MaybeUser, SessionRejection, SessionToken, Sessions, User};
 use session_conformance::{
-    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, token_body,
+    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body, token_body,
 };
 
 type Store = web::Data<Arc<TestStore>>;
@@ -85,28 +85,17 @@ async fn token(token: SessionToken<TestUser>) -> String {
     token_body(&token)
 }
 
-/// A user, `none`, or the rejection's reason: one half of the `/both` and `/twice` bodies.
-fn outcome(result: Result<Option<TestUser>, SessionRejection>) -> String {
-    match result {
-        Ok(Some(me)) => me.name,
-        Ok(None) => "none".to_owned(),
-        Err(rejection) => format!("{:?}", rejection.reason()),
-    }
-}
-
 async fn both(
     a: Result<User<TestUser>, SessionRejection>,
     b: Result<User<TestUser>, SessionRejection>,
 ) -> String {
-    let a = outcome(a.map(|User(me)| Some(me)));
-    let b = outcome(b.map(|User(me)| Some(me)));
-    format!("{a} {b}")
+    answers_body([a, b].map(|answer| answer.map(|User(me)| Some(me)).map_err(|r| r.reason())))
 }
 
 async fn twice(req: HttpRequest, sessions: Sessions<TestUser>) -> String {
-    let a = outcome(sessions.user(&req).await);
-    let b = outcome(sessions.user(&req).await);
-    format!("{a} {b}")
+    let a = sessions.user(&req).await;
+    let b = sessions.user(&req).await;
+    answers_body([a, b].map(|answer| answer.map_err(|r| r.reason())))
 }
 
 async fn send<S, B>(

@@ -14,7 +14,7 @@ use session_axum::{
     EndSession, RefreshSession, SessionRejection, SessionToken, Sessions, StartSession, User,
 };
 use session_conformance::{
-    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, token_body,
+    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body, token_body,
 };
 use tower::ServiceExt as _;
 
@@ -93,28 +93,17 @@ async fn token(token: SessionToken<TestUser>) -> String {
     token_body(&token)
 }
 
-/// A user, `none`, or the rejection's reason: one half of the `/both` and `/twice` bodies.
-fn outcome(result: Result<Option<TestUser>, SessionRejection>) -> String {
-    match result {
-        Ok(Some(me)) => me.name,
-        Ok(None) => "none".to_owned(),
-        Err(rejection) => format!("{:?}", rejection.reason()),
-    }
-}
-
 async fn both(
     a: Result<User<TestUser>, SessionRejection>,
     b: Result<User<TestUser>, SessionRejection>,
 ) -> String {
-    let a = outcome(a.map(|User(me)| Some(me)));
-    let b = outcome(b.map(|User(me)| Some(me)));
-    format!("{a} {b}")
+    answers_body([a, b].map(|answer| answer.map(|User(me)| Some(me)).map_err(|r| r.reason())))
 }
 
 async fn twice(State(state): State<AppState>, mut parts: Parts) -> String {
-    let a = outcome(state.sessions.user(&mut parts).await);
-    let b = outcome(state.sessions.user(&mut parts).await);
-    format!("{a} {b}")
+    let a = state.sessions.user(&mut parts).await;
+    let b = state.sessions.user(&mut parts).await;
+    answers_body([a, b].map(|answer| answer.map_err(|r| r.reason())))
 }
 
 async fn send(app: &Router, route: Route, scenario: &Scenario) -> Result<Response, String> {

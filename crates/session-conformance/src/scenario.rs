@@ -1,10 +1,12 @@
 //! The scenarios, as data, and the one function that checks a response against them.
 
+use core::fmt;
+
 use session_token::Token;
 
 use crate::{
     ERROR_CONTENT_TYPE, KnownToken, LOADER_FAILED_BODY, NO_SESSION_BODY, STORE_SECRET, TestStore,
-    proxy,
+    TestUser, proxy,
 };
 
 /// The routes every harness mounts, and what their handlers do.
@@ -36,12 +38,10 @@ pub enum Route {
     /// `GET /token`: the required token extractor alone; body [`token_body`] of its token.
     Token,
     /// `GET /both`: two `Result`s of the required user extractor in one handler; body
-    /// `{a} {b}`, each the user's name or the rejection's reason as `{:?}`
-    /// (`LoaderFailed`).
+    /// [`answers_body`] of the two.
     Both,
     /// `GET /twice`: the adapter's plain function (`Sessions::user`) called twice, one call
-    /// after the other, in one handler; body `{a} {b}`, each the user's name, `none`, or
-    /// the rejection's reason as `{:?}`.
+    /// after the other, in one handler; body [`answers_body`] of the two.
     Twice,
 }
 
@@ -101,6 +101,27 @@ pub fn token_body(token: &Token<32>) -> String {
         Some(known) => format!("token {known:?}"),
         None => "token other".to_owned(),
     }
+}
+
+/// The body of [`Route::Both`] and [`Route::Twice`]: the two answers, each the user's name,
+/// `none`, or the rejection's reason as `{:?}` (`LoaderFailed`), separated by a space.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{TestUser, answers_body};
+///
+/// let ada = TestUser { name: "ada".to_owned() };
+/// assert_eq!(answers_body([Ok(Some(ada)), Err::<_, ()>(())]), "ada ()");
+/// ```
+#[must_use]
+pub fn answers_body<R: fmt::Debug>(answers: [Result<Option<TestUser>, R>; 2]) -> String {
+    let [a, b] = answers.map(|answer| match answer {
+        Ok(Some(user)) => user.name,
+        Ok(None) => "none".to_owned(),
+        Err(reason) => format!("{reason:?}"),
+    });
+    format!("{a} {b}")
 }
 
 /// What the response's `Set-Cookie` headers must be.
