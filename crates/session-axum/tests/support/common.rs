@@ -11,7 +11,7 @@ use session_axum::{Sessions, Token};
 use tower::ServiceExt as _;
 
 // The store, its loader and user type are session-conformance's, shared with the other
-// adapter's tests (under the names these tests have always used).
+// adapter's tests, under short local names.
 #[allow(unused_imports)] // each test binary uses its own subset
 pub use session_conformance::{STORE_SECRET, StoreError, TestStore as Store, TestUser as Me};
 
