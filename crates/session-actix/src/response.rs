@@ -26,8 +26,10 @@ impl ResponseHeaders for Headers<'_> {
         self.0.append(header::SET_COOKIE, value);
     }
 
-    fn has_cache_control(&self) -> bool {
-        self.0.contains_key(header::CACHE_CONTROL)
+    fn cache_controls(&self) -> impl Iterator<Item = &[u8]> {
+        self.0
+            .get_all(header::CACHE_CONTROL)
+            .map(HeaderValue::as_bytes)
     }
 
     fn insert_cache_control(&mut self, value: &'static str) {
@@ -44,7 +46,7 @@ impl ResponseHeaders for Headers<'_> {
 /// [`apply_to`](Self::apply_to). Like [`RefreshSession`] and [`EndSession`], it drops the
 /// response's earlier `Set-Cookie`s for the session name (other cookies are kept), so the
 /// response carries exactly one for it, the last one applied; the value is marked sensitive,
-/// and `Cache-Control: no-store` is added unless the response has a `Cache-Control`.
+/// and `Cache-Control` becomes `no-store` unless the response's already has that directive.
 ///
 /// It is also a [`Responder`] on its own (an empty `200`). It holds the token, so its
 /// `Debug` shows only the cookie name.
@@ -129,7 +131,7 @@ macro_rules! response_part {
         impl<const N: usize> $part<N> {
             /// Writes the cookie into `res`: earlier `Set-Cookie`s for the session name are
             /// dropped (other cookies are kept), the value is appended marked sensitive, and
-            /// `Cache-Control: no-store` is added unless `res` has a `Cache-Control`.
+            /// `Cache-Control` becomes `no-store` unless `res`'s already has that directive.
             ///
             /// # Examples
             ///
@@ -166,8 +168,8 @@ response_part!(StartSession, RefreshSession, EndSession);
 
 /// The session helpers on a finished [`HttpResponse`], chainable: each is
 /// [`apply_to`](StartSession::apply_to), so every rule holds (one `Set-Cookie` for the
-/// session name, the last one applied; `Cache-Control: no-store` unless the response has a
-/// `Cache-Control`, whether it was set before or after).
+/// session name, the last one applied; `Cache-Control: no-store` unless the response's
+/// `Cache-Control` already has that directive, whether it was set before or after).
 ///
 /// They work on the response, not on the `HttpResponseBuilder`: a builder's headers can be
 /// neither read nor removed, so it could only append.

@@ -8,7 +8,8 @@ use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use session_actix::{MaybeUser, SessionRejection, SessionToken, Sessions, User};
 use session_conformance::{
-    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body, token_body,
+    CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
+    token_body,
 };
 
 type Store = web::Data<Arc<TestStore>>;
@@ -52,7 +53,9 @@ async fn login(
     }
     let (token, start) = sessions.start()?;
     store.insert(&token, "new");
-    let mut res = HttpResponse::Ok().body("logged in");
+    let mut res = HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
+        .body("logged in");
     sessions.end().apply_to(&mut res);
     start.apply_to(&mut res);
     Ok(res)
@@ -76,7 +79,9 @@ async fn refresh(
     _user: User<TestUser>,
     token: SessionToken<TestUser>,
 ) -> HttpResponse {
-    let mut res = HttpResponse::Ok().body("refreshed");
+    let mut res = HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
+        .body("refreshed");
     sessions.refresh(&token).apply_to(&mut res);
     res
 }

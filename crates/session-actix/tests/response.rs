@@ -59,7 +59,7 @@ async fn with_other_cookies(sessions: Sessions<Me>) -> HttpResponse {
 
 async fn own_cache_control(sessions: Sessions<Me>) -> HttpResponse {
     let mut res = HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "private, max-age=0"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .finish();
     sessions.end().apply_to(&mut res);
     res
@@ -72,7 +72,7 @@ async fn cache_control_then_start(
 ) -> Result<HttpResponse, SessionRejection> {
     let (_token, start) = sessions.start()?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "private, max-age=0"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .append_header((header::SET_COOKIE, "__Host-id=stale; Path=/"))
         .finish()
         .start_session(start))
@@ -211,16 +211,16 @@ async fn other_cookies_are_kept_in_order() {
 }
 
 #[actix_web::test]
-async fn an_existing_cache_control_is_kept() {
+async fn a_no_store_cache_control_of_the_handler_is_kept() {
     let store = Store::new();
     let app = app!(sessions(&store));
     let answer = send(&app, request("/own-cache-control")).await;
     let values: Vec<_> = answer.headers.get_all(header::CACHE_CONTROL).collect();
-    assert_eq!(values, [&HeaderValue::from_static("private, max-age=0")]);
+    assert_eq!(values, [&HeaderValue::from_static("private, no-store")]);
 
     let answer = send(&app, request("/cache-control-then-start")).await;
     let values: Vec<_> = answer.headers.get_all(header::CACHE_CONTROL).collect();
-    assert_eq!(values, [&HeaderValue::from_static("private, max-age=0")]);
+    assert_eq!(values, [&HeaderValue::from_static("private, no-store")]);
     let set_cookies = answer.set_cookies();
     assert_eq!(
         set_cookies.len(),

@@ -12,8 +12,8 @@ use session_cookie::adapter::PendingCookie;
 /// In an axum tuple the last element is the response, made first, and the parts before it
 /// apply left to right: write `(end, start, body)`, not `(end, start)`. Add other cookies
 /// with `AppendHeaders`; a plain `[(SET_COOKIE, ..)]` part replaces every `Set-Cookie`.
-/// The value is marked sensitive, and
-/// `Cache-Control: no-store` is added unless the response has a `Cache-Control`.
+/// The value is marked sensitive, and `Cache-Control` becomes `no-store` unless the
+/// response's already has that directive, whatever else the handler set.
 ///
 /// It holds the token, so its `Debug` shows only the cookie name.
 ///

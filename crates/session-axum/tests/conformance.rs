@@ -6,15 +6,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::request::Parts;
 use http::{HeaderValue, Request, header};
-use session_axum::{
-    EndSession, RefreshSession, SessionRejection, SessionToken, Sessions, StartSession, User,
-};
+use session_axum::{EndSession, SessionRejection, SessionToken, Sessions, User};
 use session_conformance::{
-    Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body, token_body,
+    CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
+    token_body,
 };
 use tower::ServiceExt as _;
 
@@ -62,13 +61,14 @@ async fn guarded(User(me): User<TestUser>) -> String {
 async fn login(
     State(state): State<AppState>,
     old: Option<SessionToken<TestUser>>,
-) -> Result<(EndSession, StartSession, &'static str), SessionRejection> {
+) -> Result<impl IntoResponse, SessionRejection> {
     if let Some(old) = old {
         state.store.remove(&old);
     }
     let (token, start) = state.sessions.start()?;
     state.store.insert(&token, "new");
-    Ok((state.sessions.end(), start, "logged in"))
+    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
+    Ok((cacheable, state.sessions.end(), start, "logged in"))
 }
 
 async fn logout(
@@ -85,8 +85,9 @@ async fn refresh(
     State(state): State<AppState>,
     _user: User<TestUser>,
     token: SessionToken<TestUser>,
-) -> (RefreshSession, &'static str) {
-    (state.sessions.refresh(&token), "refreshed")
+) -> impl IntoResponse {
+    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
+    (cacheable, state.sessions.refresh(&token), "refreshed")
 }
 
 async fn token(token: SessionToken<TestUser>) -> String {

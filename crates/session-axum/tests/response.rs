@@ -59,7 +59,7 @@ async fn cache_control_then_start(
     State(sessions): St,
 ) -> Result<impl IntoResponse, SessionRejection> {
     let (_token, start) = sessions.start()?;
-    Ok(([(header::CACHE_CONTROL, "private, max-age=0")], start, ()))
+    Ok(([(header::CACHE_CONTROL, "private, no-store")], start, ()))
 }
 
 /// The session part applies first (it is the response), then the handler's `Cache-Control`.
@@ -67,7 +67,7 @@ async fn end_then_cache_control(
     State(sessions): St,
 ) -> ([(header::HeaderName, &'static str); 1], EndSession) {
     (
-        [(header::CACHE_CONTROL, "private, max-age=0")],
+        [(header::CACHE_CONTROL, "private, no-store")],
         sessions.end(),
     )
 }
@@ -177,7 +177,7 @@ async fn other_cookies_are_kept() {
 }
 
 #[tokio::test]
-async fn an_existing_cache_control_is_kept() {
+async fn a_no_store_cache_control_of_the_handler_is_kept() {
     let store = Store::new();
     let app = app(sessions(&store));
     for path in ["/cache-control-then-start", "/end-then-cache-control"] {
@@ -187,7 +187,7 @@ async fn an_existing_cache_control_is_kept() {
             .get_all(header::CACHE_CONTROL)
             .iter()
             .collect();
-        assert_eq!(values, ["private, max-age=0"], "{path}");
+        assert_eq!(values, ["private, no-store"], "{path}");
         assert_eq!(
             answer.headers.get_all(header::SET_COOKIE).iter().count(),
             1,

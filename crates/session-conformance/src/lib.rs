@@ -27,7 +27,8 @@ mod store;
 use session_cookie::CookieProxy;
 
 pub use crate::scenario::{
-    Observed, ObservedHeader, Route, Scenario, SetCookieRule, answers_body, scenarios, token_body,
+    CACHEABLE, Observed, ObservedHeader, Route, Scenario, SetCookieRule, answers_body, scenarios,
+    token_body,
 };
 pub use crate::store::{
     KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser, cookie_pair,

@@ -9,6 +9,11 @@ use crate::{
     TestUser, proxy,
 };
 
+/// The `Cache-Control` the [`Route::Login`] and [`Route::Refresh`] handlers set before their
+/// session part: a shared cache could store such a response, so the adapters must turn it
+/// into `no-store`.
+pub const CACHEABLE: &str = "public, max-age=600";
+
 /// The routes every harness mounts, and what their handlers do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
@@ -26,14 +31,15 @@ pub enum Route {
     /// the required user extractor; body `guarded {name}`.
     Guarded,
     /// `GET /login`: takes the optional token extractor and deletes that record; starts a
-    /// session and stores `new` under it; ends *then* starts on the response (the
-    /// single-final-`Set-Cookie` rule); body `logged in`.
+    /// session and stores `new` under it; sets [`CACHEABLE`] as its `Cache-Control` first,
+    /// then ends *then* starts on the response (the single-final-`Set-Cookie` rule, and a
+    /// response carrying a token is `no-store` whatever the handler set); body `logged in`.
     Login,
     /// `GET /logout`: takes the optional token extractor and deletes that record; ends the
     /// session; body `logged out`.
     Logout,
-    /// `GET /refresh`: required user and token extractors; refreshes the token; body
-    /// `refreshed`.
+    /// `GET /refresh`: required user and token extractors; sets [`CACHEABLE`] as its
+    /// `Cache-Control` first, then refreshes the token; body `refreshed`.
     Refresh,
     /// `GET /token`: the required token extractor alone; body [`token_body`] of its token.
     Token,

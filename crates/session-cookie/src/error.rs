@@ -58,6 +58,21 @@ pub enum ConfigError {
     /// The name and the encoded token together are longer than 4096 bytes, the most a
     /// browser stores for one cookie.
     TooLong,
+    /// The template is not `HttpOnly`. Without it any script on the site (an injected one
+    /// included) can read the session token and send it elsewhere; no session cookie needs
+    /// to be readable by script.
+    MissingHttpOnly,
+    /// The template has no explicit `SameSite`. Browsers differ in what they assume without
+    /// one (Chrome treats it as `Lax`, others have sent it on cross-site requests), so the
+    /// cross-site behaviour must be chosen: `Lax` (the default template's) or `Strict`, or
+    /// `None` for a cookie that must go on cross-site requests.
+    MissingSameSite,
+    /// The template is not `Secure`. Without it the browser also sends the token over plain
+    /// HTTP, where anyone on the network path can read it and take over the session. For
+    /// `http://localhost` development, build the proxy with
+    /// [`CookieProxy::new_insecure_for_local_development`](crate::CookieProxy::new_insecure_for_local_development)
+    /// or [`CookieProxy::insecure_for_local_development`](crate::CookieProxy::insecure_for_local_development).
+    MissingSecure,
 }
 
 impl ConfigError {
@@ -103,6 +118,16 @@ impl ConfigError {
                 "the cookie template has a fixed Expires date; use Max-Age for persistent cookies"
             }
             Self::TooLong => "the cookie name and token are longer than 4096 bytes",
+            Self::MissingHttpOnly => {
+                "a session cookie must be HttpOnly, so that no script can read the token"
+            }
+            Self::MissingSameSite => {
+                "a session cookie needs an explicit SameSite (Lax, Strict or None)"
+            }
+            Self::MissingSecure => {
+                "a session cookie must be Secure; use the insecure_for_local_development \
+                 constructors for plain-HTTP development"
+            }
         }
     }
 }
@@ -139,6 +164,9 @@ mod tests {
             MaxAgeNotPositive,
             FixedExpires,
             TooLong,
+            MissingHttpOnly,
+            MissingSameSite,
+            MissingSecure,
         ];
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {

@@ -49,8 +49,8 @@ impl<const N: usize> CookieProxy<N> {
     /// Call it on login and store the session under `token.hash()`; if the user had a
     /// session, delete its record (session fixation defence). Earlier `Set-Cookie` values
     /// for this cookie name are dropped; other cookies' are kept. The value is marked
-    /// sensitive, and `Cache-Control: no-store` is added unless the response has a
-    /// `Cache-Control` already.
+    /// sensitive, and `Cache-Control` becomes `no-store` unless it already has that
+    /// directive.
     ///
     /// # Errors
     ///
@@ -83,8 +83,8 @@ impl<const N: usize> CookieProxy<N> {
     ///
     /// It returns nothing because it cannot fail: no token is generated. Like
     /// [`start`](Self::start), it replaces earlier `Set-Cookie` values for this name, marks
-    /// the value sensitive and adds `Cache-Control: no-store` if the response has no
-    /// `Cache-Control` (the response carries the token, so no shared cache may keep it).
+    /// the value sensitive and makes `Cache-Control` `no-store` unless it already has that
+    /// directive (the response carries the token, so no cache may keep it).
     ///
     /// # Examples
     ///
@@ -106,7 +106,7 @@ impl<const N: usize> CookieProxy<N> {
     /// Ends the session in the browser: appends the removal `Set-Cookie`.
     ///
     /// See [`end_value`](Self::end_value) for its attributes. Earlier `Set-Cookie` values for
-    /// this name are dropped, and `Cache-Control: no-store` is added unless present. Delete
+    /// this name are dropped, and `Cache-Control` becomes `no-store` as for `start`. Delete
     /// the session record in your store as well.
     ///
     /// # Examples
@@ -159,8 +159,10 @@ impl ResponseHeaders for HeaderMap {
         self.append(header::SET_COOKIE, set_cookie.into_header_value());
     }
 
-    fn has_cache_control(&self) -> bool {
-        self.contains_key(header::CACHE_CONTROL)
+    fn cache_controls(&self) -> impl Iterator<Item = &[u8]> {
+        self.get_all(header::CACHE_CONTROL)
+            .iter()
+            .map(HeaderValue::as_bytes)
     }
 
     fn insert_cache_control(&mut self, value: &'static str) {

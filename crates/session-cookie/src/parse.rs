@@ -37,6 +37,19 @@ pub const MAX_COOKIE_PAIRS: usize = 1024;
 /// subdomain or a network attacker has planted its own session cookie beside the user's,
 /// hoping the server picks the attacker's session (login CSRF, session fixation).
 ///
+/// # Recovering a user stuck behind a tossed cookie
+///
+/// Under [`Reject`](Self::Reject), a user whose browser holds a tossed cookie has no session
+/// until that cookie is gone, and logging in again does not remove it: `start` and `end`
+/// write the session cookie's own scope (its `Path` and `Domain`), while the tossed one lives
+/// in another (a parent `Domain`, a longer `Path`). Remove it where it lives: send
+/// [`CookieProxy::end_value_in`](crate::CookieProxy::end_value_in) for that scope beside the
+/// new session's cookie (the response keeps both, since their scopes differ). The `Cookie`
+/// header does not say which scope a cookie came from, so clear the likely ones: the parent
+/// domains of your host, and the paths your site serves. A `__Host-` name (the default
+/// template's) cannot be tossed: browsers refuse it with a `Domain` or a `Path` other than
+/// `/`.
+///
 /// # Examples
 ///
 /// ```
@@ -55,10 +68,15 @@ pub enum DuplicatePolicy {
     /// cookie that has this proxy's name, Path and Domain.
     #[default]
     Reject,
-    /// The first well-formed token wins; later ones are not read. Browsers send cookies with
-    /// longer Paths first, then older ones first, so "first" is the most specific cookie.
-    /// Prefer [`Reject`](Self::Reject) unless users get stuck behind stale cookies that you
-    /// cannot remove.
+    /// The first well-formed token wins; later ones are not read.
+    ///
+    /// **This lets a tossed cookie win.** Browsers send cookies with longer `Path`s first,
+    /// then older ones first; "first" is the most specific or the oldest cookie, not the one
+    /// your server set. An attacker who tosses a cookie with a longer `Path` (say
+    /// `Path=/account`) is sent first on every request under that path, so the user is
+    /// silently in the attacker's session there. Use it only when a plain HTTP attacker and
+    /// sibling subdomains are ruled out (a `__Host-` name, no untrusted subdomains), and
+    /// prefer [`Reject`](Self::Reject) with the recovery above.
     FirstWins,
 }
 

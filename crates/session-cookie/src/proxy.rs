@@ -4,7 +4,7 @@ use cookie::{Cookie, SameSite};
 use session_token::Token;
 
 use crate::parse::{self, DuplicatePolicy};
-use crate::template::{self, Compiled};
+use crate::template::{self, Compiled, Transport};
 use crate::{ConfigError, SetCookie};
 
 /// The session cookie: a validated template (name and attributes) for tokens of `N` bytes.
@@ -68,11 +68,14 @@ impl<const N: usize> CookieProxy<N> {
     ///   plain host name; both are at most 1024 bytes;
     /// * `SameSite=None` and `Partitioned` need `Secure`;
     /// * `Max-Age`, if any, is between 1 second and 400 days; `Expires` is not a fixed date;
-    /// * the name plus the encoded token fit in 4096 bytes.
+    /// * the name plus the encoded token fit in 4096 bytes;
+    /// * it is `HttpOnly` (no script may read a session token), has an explicit `SameSite`
+    ///   (browsers disagree on the default) and is `Secure` (never sent over plain HTTP,
+    ///   where anyone on the path reads it). For `http://localhost` development only,
+    ///   [`new_insecure_for_local_development`](Self::new_insecure_for_local_development)
+    ///   accepts a template without `Secure`.
     ///
-    /// `Secure`, `HttpOnly` and `SameSite` are written exactly as the template has them (an
-    /// unset `SameSite` is left to the browser's default). `Secure` is not required here
-    /// unless a prefix or `SameSite=None` asks for it, but use it in production.
+    /// `Secure`, `HttpOnly` and `SameSite` are written exactly as the template has them.
     ///
     /// # Errors
     ///
@@ -98,10 +101,45 @@ impl<const N: usize> CookieProxy<N> {
     ///
     /// let bad = Cookie::build(("session id", "")).path("/").build();
     /// assert_eq!(CookieProxy::<32>::new(bad).unwrap_err(), ConfigError::InvalidName);
+    ///
+    /// let script_readable = Cookie::build(("sid", "")).path("/").secure(true).build();
+    /// assert_eq!(CookieProxy::<32>::new(script_readable).unwrap_err(), ConfigError::MissingHttpOnly);
     /// # Ok(()) }
     /// ```
     pub fn new(base: Cookie<'static>) -> Result<Self, ConfigError> {
-        let compiled = template::compile(&base, Token::<N>::ENCODED_LEN)?;
+        Self::compile(base, Transport::HttpsOnly)
+    }
+
+    /// Your own template for plain-HTTP development on `http://localhost` **only**: every
+    /// rule of [`new`](Self::new) except that `Secure` may be missing, so browsers send the
+    /// cookie over unencrypted connections, where anyone on the network path can read and
+    /// replay it. Never use it on a deployed server (behind a TLS proxy too: the browser
+    /// still speaks HTTPS, so keep `Secure`); gate it on a flag production cannot set.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the first broken rule; never
+    /// [`MissingSecure`](ConfigError::MissingSecure).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cookie::{Cookie, SameSite};
+    /// use session_cookie::{ConfigError, CookieProxy};
+    ///
+    /// # fn main() -> Result<(), ConfigError> {
+    /// let base = Cookie::build(("dev-sid", "")).path("/").http_only(true).same_site(SameSite::Lax).build();
+    /// assert_eq!(CookieProxy::<32>::new(base.clone()).unwrap_err(), ConfigError::MissingSecure);
+    /// let dev = CookieProxy::<32>::new_insecure_for_local_development(base)?;
+    /// assert!(!dev.end_value().as_str().contains("Secure"));
+    /// # Ok(()) }
+    /// ```
+    pub fn new_insecure_for_local_development(base: Cookie<'static>) -> Result<Self, ConfigError> {
+        Self::compile(base, Transport::PlainHttpAllowed)
+    }
+
+    fn compile(base: Cookie<'static>, transport: Transport) -> Result<Self, ConfigError> {
+        let compiled = template::compile(&base, Token::<N>::ENCODED_LEN, transport)?;
         Ok(Self {
             base,
             compiled,
@@ -140,7 +178,7 @@ impl<const N: usize> CookieProxy<N> {
             .http_only(true)
             .same_site(SameSite::Lax)
             .build();
-        Self::from_known_good(base)
+        Self::from_known_good(base, Transport::PlainHttpAllowed)
     }
 
     /// For the two templates written in this crate, [`Default`] and
@@ -148,14 +186,9 @@ impl<const N: usize> CookieProxy<N> {
     /// fail validation: their name is a plain token, their attributes follow every rule, and
     /// the longest name and token (`__Host-id=` and 86 symbols for `N = 64`) are far under
     /// the 4096-byte limit; `built_in_templates_validate_for_every_len` checks every `N`.
-    fn from_known_good(base: Cookie<'static>) -> Self {
-        let compiled = template::compile(&base, Token::<N>::ENCODED_LEN)
-            .expect("the built-in cookie templates are valid for every token length");
-        Self {
-            base,
-            compiled,
-            policy: DuplicatePolicy::Reject,
-        }
+    fn from_known_good(base: Cookie<'static>, transport: Transport) -> Self {
+        Self::compile(base, transport)
+            .expect("the built-in cookie templates are valid for every token length")
     }
 
     /// Sets what [`load_from_values`](Self::load_from_values) (and `load`) does when two different tokens arrive under the name.
@@ -302,17 +335,17 @@ impl<const N: usize> CookieProxy<N> {
     /// # Examples
     ///
     /// ```
-    /// use cookie::{Cookie, time::Duration};
+    /// use cookie::{Cookie, SameSite, time::Duration};
     /// use session_cookie::CookieProxy;
     /// use session_token::Token;
     ///
     /// # fn main() -> Result<(), session_cookie::ConfigError> {
-    /// let base = Cookie::build(("__Host-id", ""))
-    ///     .path("/").secure(true).http_only(true).max_age(Duration::hours(2)).build();
+    /// let base = Cookie::build(("__Host-id", "")).path("/").secure(true).http_only(true)
+    ///     .same_site(SameSite::Lax).max_age(Duration::hours(2)).build();
     /// let proxy = CookieProxy::<32>::new(base)?;
     /// let token = Token::<32>::from_bytes([1; 32]);
     /// let set_cookie = proxy.refresh_value(&token);
-    /// assert!(set_cookie.as_str().ends_with("; Path=/; Max-Age=7200; Secure; HttpOnly"));
+    /// assert!(set_cookie.as_str().ends_with("; Path=/; Max-Age=7200; Secure; HttpOnly; SameSite=Lax"));
     /// # Ok(()) }
     /// ```
     pub fn refresh_value(&self, token: &Token<N>) -> SetCookie {
@@ -348,28 +381,100 @@ impl<const N: usize> CookieProxy<N> {
         SetCookie::new(String::from(&*self.compiled.removal))
     }
 
-    /// `true` if `set_cookie`, a `Set-Cookie` header value, is for this proxy's cookie name:
-    /// [`adapter::apply`](crate::adapter::apply) drops such values before appending the new
-    /// one. The name is compared byte for byte after trimming spaces and tabs, as browsers
-    /// parse it.
+    /// `true` if `set_cookie`, a `Set-Cookie` header value, is for this proxy's cookie:
+    /// the same name, `Path` and `Domain`, so that the browser would store it in the session
+    /// cookie's place. [`adapter::apply`](crate::adapter::apply) drops such values before
+    /// appending the new one; a value for the same name in another scope (an app clearing a
+    /// tossed cookie, see [`end_value_in`](Self::end_value_in)) is kept.
+    ///
+    /// Parsed as browsers do (RFC 6265bis 5.6): the name is compared byte for byte after
+    /// trimming spaces and tabs; attribute names case-insensitively; the last `Path` and
+    /// `Domain` count; a `Domain`'s leading `.` is ignored and it is compared without case.
     pub(crate) fn is_own_set_cookie(&self, set_cookie: &[u8]) -> bool {
-        let pair = set_cookie.split(|&b| b == b';').next().unwrap_or_default();
+        let mut parts = set_cookie.split(|&b| b == b';');
+        let pair = parts.next().unwrap_or_default();
         let Some(eq) = pair.iter().position(|&b| b == b'=') else {
             return false;
         };
-        let name = &pair[..eq];
-        let trimmed = name
-            .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .map_or(&[][..], |start| {
-                let end = name
-                    .iter()
-                    .rposition(|&b| b != b' ' && b != b'\t')
-                    .unwrap_or(start);
-                &name[start..=end]
-            });
-        trimmed == self.name().as_bytes()
+        if trim_ows(&pair[..eq]) != self.name().as_bytes() {
+            return false;
+        }
+        let (mut path, mut domain) = (None, None);
+        for attribute in parts {
+            let (key, value) = match attribute.iter().position(|&b| b == b'=') {
+                Some(eq) => (trim_ows(&attribute[..eq]), trim_ows(&attribute[eq + 1..])),
+                None => (trim_ows(attribute), &[][..]),
+            };
+            if key.eq_ignore_ascii_case(b"path") {
+                path = Some(value);
+            } else if key.eq_ignore_ascii_case(b"domain") {
+                domain = Some(value.strip_prefix(b".").unwrap_or(value)).filter(|d| !d.is_empty());
+            }
+        }
+        let own_domain = self.compiled.domain.as_deref().map(str::as_bytes);
+        path == Some(self.compiled.path.as_bytes())
+            && match (domain, own_domain) {
+                (None, None) => true,
+                (Some(theirs), Some(ours)) => theirs.eq_ignore_ascii_case(ours),
+                _ => false,
+            }
     }
+
+    /// The `Set-Cookie` value that removes a cookie of this proxy's name in **another
+    /// scope**: a parent `Domain` or another `Path` (the flags are the template's).
+    ///
+    /// What a user stuck behind a *tossed* cookie needs: a sibling subdomain (or a script on
+    /// a page under another path) can plant a cookie with the session's name for a parent
+    /// domain or a longer path. The browser then sends two different tokens under the name,
+    /// and with [`DuplicatePolicy::Reject`] the user has no session until that cookie is
+    /// gone; [`end_value`](Self::end_value) cannot remove it, since it lives in another
+    /// scope. Send this beside the session's own cookie (add it to the response as it is:
+    /// [`adapter::apply`](crate::adapter::apply) keeps it, because its scope differs), for
+    /// example on the login page when a request carried two different tokens.
+    ///
+    /// A `__Host-` cookie cannot be tossed (browsers refuse it with a `Domain` or a `Path`
+    /// other than `/`), so this is for names without that prefix.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidPath`], [`ConfigError::InvalidDomain`] or
+    /// [`ConfigError::AttributeTooLong`], as for a template's `Path` and `Domain`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cookie::{Cookie, SameSite};
+    /// use session_cookie::CookieProxy;
+    ///
+    /// # fn main() -> Result<(), session_cookie::ConfigError> {
+    /// let base = Cookie::build(("sid", "")).path("/").secure(true).http_only(true)
+    ///     .same_site(SameSite::Lax).build();
+    /// let proxy = CookieProxy::<32>::new(base)?;
+    /// let clear = proxy.end_value_in(Some("example.com"), "/")?;
+    /// assert_eq!(
+    ///     clear.as_str(),
+    ///     "sid=; Path=/; Domain=example.com; Max-Age=0; \
+    ///      Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly; SameSite=Lax",
+    /// );
+    /// assert!(proxy.end_value_in(None, "no-slash").is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn end_value_in(&self, domain: Option<&str>, path: &str) -> Result<SetCookie, ConfigError> {
+        self.compiled.removal_in(domain, path).map(SetCookie::new)
+    }
+}
+
+/// `bytes` without the spaces and tabs around it.
+fn trim_ows(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |last| last + 1);
+    &bytes[start..end.max(start)]
 }
 
 impl<const N: usize> Default for CookieProxy<N> {
@@ -386,7 +491,7 @@ impl<const N: usize> Default for CookieProxy<N> {
             .http_only(true)
             .same_site(SameSite::Lax)
             .build();
-        Self::from_known_good(base)
+        Self::from_known_good(base, Transport::HttpsOnly)
     }
 }
 
@@ -410,7 +515,8 @@ mod tests {
             CookieProxy::<N>::default(),
             CookieProxy::<N>::insecure_for_local_development(),
         ] {
-            let rebuilt = CookieProxy::<N>::new(proxy.base().clone()).unwrap();
+            let rebuilt =
+                CookieProxy::<N>::new_insecure_for_local_development(proxy.base().clone()).unwrap();
             assert_eq!(rebuilt.compiled.removal, proxy.compiled.removal);
             assert_eq!(rebuilt.compiled.suffix, proxy.compiled.suffix);
         }
@@ -438,10 +544,65 @@ mod tests {
         assert!(!proxy.is_own_set_cookie(b"=x"));
         assert!(!proxy.is_own_set_cookie(b"__Host-id"));
         assert!(!proxy.is_own_set_cookie(b"__HOST-ID=x"));
-        assert!(proxy.is_own_set_cookie(b"\t__Host-id\t=\t"));
+        assert!(proxy.is_own_set_cookie(b"\t__Host-id\t=\t; Path=/"));
         assert!(proxy.is_own_set_cookie(proxy.end_value().as_bytes()));
         assert!(proxy.is_own_set_cookie(b" __Host-id =abc; Path=/"));
+        assert!(proxy.is_own_set_cookie(b"__Host-id=abc; Path=/x; PATH = / ; Domain="));
         assert!(!proxy.is_own_set_cookie(b"__Host-idx=abc; Path=/"));
-        assert!(!proxy.is_own_set_cookie(b"theme=__Host-id"));
+        assert!(!proxy.is_own_set_cookie(b"theme=__Host-id; Path=/"));
+        // Another scope: no Path (the browser's default path), another Path, a Domain.
+        assert!(!proxy.is_own_set_cookie(b"__Host-id=abc"));
+        assert!(!proxy.is_own_set_cookie(b"__Host-id=abc; Path=/app"));
+        assert!(!proxy.is_own_set_cookie(b"__Host-id=abc; Path=/; Domain=example.com"));
+    }
+
+    #[test]
+    fn own_set_cookie_compares_the_domain_as_browsers_do() {
+        let base = Cookie::build(("sid", ""))
+            .path("/app")
+            .domain("example.com")
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
+        let proxy = CookieProxy::<32>::new(base).unwrap();
+        assert!(proxy.is_own_set_cookie(proxy.end_value().as_bytes()));
+        assert!(proxy.is_own_set_cookie(b"sid=x; domain=.Example.COM; path=/app"));
+        assert!(!proxy.is_own_set_cookie(b"sid=x; Path=/app"));
+        assert!(!proxy.is_own_set_cookie(b"sid=x; Path=/app; Domain=www.example.com"));
+        assert!(!proxy.is_own_set_cookie(b"sid=x; Path=/; Domain=example.com"));
+    }
+
+    #[test]
+    fn removal_in_another_scope_is_validated() {
+        let proxy = CookieProxy::<32>::default();
+        assert_eq!(
+            proxy.end_value_in(None, "/").unwrap().as_str(),
+            proxy.end_value().as_str()
+        );
+        assert_eq!(
+            proxy.end_value_in(None, "x").unwrap_err(),
+            ConfigError::InvalidPath
+        );
+        assert_eq!(
+            proxy.end_value_in(None, "/a;b").unwrap_err(),
+            ConfigError::InvalidPath
+        );
+        assert_eq!(
+            proxy.end_value_in(Some("ex ample.com"), "/").unwrap_err(),
+            ConfigError::InvalidDomain
+        );
+        let long = format!("/{}", "a".repeat(1024));
+        assert_eq!(
+            proxy.end_value_in(None, &long).unwrap_err(),
+            ConfigError::AttributeTooLong
+        );
+        assert!(
+            proxy
+                .end_value_in(Some(".example.com"), "/")
+                .unwrap()
+                .as_str()
+                .contains("; Domain=example.com;")
+        );
     }
 }

@@ -16,9 +16,9 @@ use core::fmt;
 ///
 /// Write it with [`adapter::apply`](crate::adapter::apply), which holds the rules every
 /// adapter follows: drop the response's earlier `Set-Cookie` values for this cookie name,
-/// append this one marked sensitive, and add
-/// [`Cache-Control: no-store`](crate::adapter::NO_STORE) unless the response has a
-/// `Cache-Control`. An adapter only implements
+/// append this one marked sensitive, and make `Cache-Control`
+/// [`no-store`](crate::adapter::NO_STORE) unless it already has that directive. An adapter
+/// only implements
 /// [`ResponseHeaders`](crate::adapter::ResponseHeaders) (a handful of primitive operations)
 /// for its library's header map.
 ///

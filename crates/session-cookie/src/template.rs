@@ -26,6 +26,12 @@ pub(crate) struct Compiled {
     pub(crate) suffix: Box<str>,
     /// The whole removal `Set-Cookie` value.
     pub(crate) removal: Box<str>,
+    /// The `Path` attribute.
+    pub(crate) path: Box<str>,
+    /// The `Domain` attribute, without a leading `.`, if any.
+    pub(crate) domain: Option<Box<str>>,
+    /// `; Secure; HttpOnly; SameSite=Lax` and the like: the flags every `Set-Cookie` repeats.
+    flags: Box<str>,
 }
 
 impl Compiled {
@@ -33,6 +39,36 @@ impl Compiled {
     pub(crate) fn name(&self) -> &str {
         self.prefix.strip_suffix('=').unwrap_or(&self.prefix)
     }
+
+    /// The removal `Set-Cookie` for this cookie's name and flags in another scope: `Path`
+    /// and `Domain` validated as a template's are.
+    pub(crate) fn removal_in(
+        &self,
+        domain: Option<&str>,
+        path: &str,
+    ) -> Result<String, ConfigError> {
+        check_path(path)?;
+        let domain = domain.map(|d| d.strip_prefix('.').unwrap_or(d));
+        if let Some(domain) = domain {
+            check_domain(domain)?;
+        }
+        Ok(removal(self.name(), &scope(path, domain), &self.flags))
+    }
+}
+
+/// `; Path=/app; Domain=example.com`: the scope attributes, in a fixed order.
+fn scope(path: &str, domain: Option<&str>) -> String {
+    let mut scope = format!("; Path={path}");
+    if let Some(domain) = domain {
+        // `write!` to a String cannot fail.
+        let _ = write!(scope, "; Domain={domain}");
+    }
+    scope
+}
+
+/// The removal `Set-Cookie`: empty value, `Max-Age=0` and an `Expires` in 1970.
+fn removal(name: &str, scope: &str, flags: &str) -> String {
+    format!("{name}={scope}; Max-Age=0; Expires={EPOCH}{flags}")
 }
 
 /// RFC 9110 `tchar`: the bytes a cookie name may hold.
@@ -91,9 +127,23 @@ fn check_domain(domain: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// Whether a template may lack `Secure`: only through
+/// [`CookieProxy::new_insecure_for_local_development`](crate::CookieProxy::new_insecure_for_local_development).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// `Secure` is required.
+    HttpsOnly,
+    /// `Secure` may be missing (plain-HTTP development).
+    PlainHttpAllowed,
+}
+
 /// Validates `base` for tokens of `encoded_len` characters and precomputes the `Set-Cookie`
 /// parts.
-pub(crate) fn compile(base: &Cookie<'_>, encoded_len: usize) -> Result<Compiled, ConfigError> {
+pub(crate) fn compile(
+    base: &Cookie<'_>,
+    encoded_len: usize,
+    transport: Transport,
+) -> Result<Compiled, ConfigError> {
     let name = base.name();
     check_name(name, encoded_len)?;
     let path = base.path().ok_or(ConfigError::MissingPath)?;
@@ -128,6 +178,15 @@ pub(crate) fn compile(base: &Cookie<'_>, encoded_len: usize) -> Result<Compiled,
     if partitioned && !secure {
         return Err(ConfigError::PartitionedNeedsSecure);
     }
+    if !http_only {
+        return Err(ConfigError::MissingHttpOnly);
+    }
+    if same_site.is_none() {
+        return Err(ConfigError::MissingSameSite);
+    }
+    if !secure && transport == Transport::HttpsOnly {
+        return Err(ConfigError::MissingSecure);
+    }
     let max_age = match base.max_age() {
         None => None,
         Some(age) if age.whole_seconds() > MAX_AGE_CAP_SECS => {
@@ -142,10 +201,7 @@ pub(crate) fn compile(base: &Cookie<'_>, encoded_len: usize) -> Result<Compiled,
 
     // The attributes every Set-Cookie repeats, in a fixed order. `write!` to a String
     // cannot fail, so its results are ignored.
-    let mut scope = format!("; Path={path}");
-    if let Some(domain) = domain {
-        let _ = write!(scope, "; Domain={domain}");
-    }
+    let scope = scope(path, domain);
     let mut flags = String::new();
     if secure {
         flags.push_str("; Secure");
@@ -168,12 +224,13 @@ pub(crate) fn compile(base: &Cookie<'_>, encoded_len: usize) -> Result<Compiled,
         let _ = write!(suffix, "; Max-Age={secs}");
     }
     suffix.push_str(&flags);
-    let removal = format!("{name}={scope}; Max-Age=0; Expires={EPOCH}{flags}");
-
     Ok(Compiled {
         prefix: format!("{name}=").into(),
         suffix: suffix.into(),
-        removal: removal.into(),
+        removal: removal(name, &scope, &flags).into(),
+        path: path.into(),
+        domain: domain.map(Into::into),
+        flags: flags.into(),
     })
 }
 
@@ -200,7 +257,7 @@ mod tests {
             .same_site(SameSite::Strict)
             .max_age(cookie::time::Duration::hours(1))
             .build();
-        let c = compile(&base, 43).unwrap();
+        let c = compile(&base, 43, Transport::HttpsOnly).unwrap();
         assert_eq!(c.name(), "sid");
         assert_eq!(&*c.prefix, "sid=");
         assert_eq!(

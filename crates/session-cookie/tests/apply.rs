@@ -62,8 +62,11 @@ impl ResponseHeaders for FakeHeaders {
         self.entries.push(("set-cookie", value));
     }
 
-    fn has_cache_control(&self) -> bool {
-        self.entries.iter().any(|(n, _)| *n == "cache-control")
+    fn cache_controls(&self) -> impl Iterator<Item = &[u8]> {
+        self.entries
+            .iter()
+            .filter(|(n, _)| *n == "cache-control")
+            .map(|(_, v)| v.text.as_bytes())
     }
 
     fn insert_cache_control(&mut self, value: &'static str) {
@@ -97,8 +100,8 @@ fn drops_own_and_keeps_foreign_in_order() {
         ("set-cookie", "__Host-id=old; Path=/"),
         ("x-other", "kept"),
         ("set-cookie", "b=2"),
-        ("set-cookie", " __Host-id =older"),
-        ("set-cookie", "__Host-idx=not-ours"),
+        ("set-cookie", " __Host-id =older; path=/ ; Secure"),
+        ("set-cookie", "__Host-idx=not-ours; Path=/"),
     ]);
     apply(&proxy, &mut headers, proxy.end_value());
 
@@ -107,7 +110,7 @@ fn drops_own_and_keeps_foreign_in_order() {
         [
             "a=1".to_owned(),
             "b=2".to_owned(),
-            "__Host-idx=not-ours".to_owned(),
+            "__Host-idx=not-ours; Path=/".to_owned(),
             proxy.end_value().as_str().to_owned(),
         ]
     );
@@ -125,6 +128,42 @@ fn drops_own_and_keeps_foreign_in_order() {
     assert_eq!(headers.removals, 2);
 }
 
+/// An app clearing a tossed cookie of the session's name in another scope: kept, even when
+/// the session cookie is written after it.
+#[test]
+fn the_same_name_in_another_scope_is_kept() {
+    let base = cookie::Cookie::build(("sid", ""))
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .build();
+    let proxy = CookieProxy::<32>::new(base).unwrap();
+    let parent = proxy.end_value_in(Some("example.com"), "/").unwrap();
+    let deeper = proxy.end_value_in(None, "/app").unwrap();
+    let own_scope = proxy.end_value_in(None, "/").unwrap();
+    let mut headers = FakeHeaders::default();
+    for value in [parent.as_str(), deeper.as_str(), own_scope.as_str()] {
+        headers.entries.push(("set-cookie", plain(value)));
+    }
+    headers.entries.push((
+        "set-cookie",
+        plain("sid=; Domain=.EXAMPLE.com; Path=/; Max-Age=0"),
+    ));
+    let token = Token::<32>::from_bytes([4; 32]);
+    apply(&proxy, &mut headers, proxy.refresh_value(&token));
+    assert_eq!(
+        headers.texts("set-cookie"),
+        [
+            parent.as_str().to_owned(),
+            deeper.as_str().to_owned(),
+            "sid=; Domain=.EXAMPLE.com; Path=/; Max-Age=0".to_owned(),
+            proxy.refresh_value(&token).as_str().to_owned(),
+        ],
+        "only the value in the session cookie's own scope is replaced"
+    );
+}
+
 #[test]
 fn foreign_only_is_left_untouched() {
     let proxy = CookieProxy::<32>::default();
@@ -136,11 +175,33 @@ fn foreign_only_is_left_untouched() {
 }
 
 #[test]
-fn keeps_an_existing_cache_control() {
+fn keeps_a_cache_control_that_already_forbids_storing() {
     let proxy = CookieProxy::<32>::default();
-    let mut headers = FakeHeaders::with(&[("cache-control", "private, max-age=0")]);
+    let mut headers = FakeHeaders::with(&[("cache-control", "private, No-Store, max-age=0")]);
     apply(&proxy, &mut headers, proxy.end_value());
-    assert_eq!(headers.texts("cache-control"), ["private, max-age=0"]);
+    assert_eq!(
+        headers.texts("cache-control"),
+        ["private, No-Store, max-age=0"]
+    );
+}
+
+/// A handler's cacheable `Cache-Control` must not let a shared cache keep a token.
+#[test]
+fn a_storable_cache_control_becomes_no_store() {
+    let proxy = CookieProxy::<32>::default();
+    let token = Token::<32>::from_bytes([7; 32]);
+    for storable in [
+        &[("cache-control", "public, max-age=600")][..],
+        &[
+            ("cache-control", "private"),
+            ("cache-control", "max-age=60"),
+        ],
+        &[("cache-control", "no-cache")],
+    ] {
+        let mut headers = FakeHeaders::with(storable);
+        apply(&proxy, &mut headers, proxy.refresh_value(&token));
+        assert_eq!(headers.texts("cache-control"), [NO_STORE], "{storable:?}");
+    }
 }
 
 #[test]
@@ -168,11 +229,14 @@ fn http_helpers_agree_with_the_fake_map() {
     let token = Token::<32>::from_bytes([3; 32]);
     let mut real = HeaderMap::new();
     real.append(SET_COOKIE, HeaderValue::from_static("a=1"));
-    real.append(SET_COOKIE, HeaderValue::from_static("__Host-id=old"));
+    real.append(
+        SET_COOKIE,
+        HeaderValue::from_static("__Host-id=old; Path=/"),
+    );
     real.append(SET_COOKIE, HeaderValue::from_static("b=2"));
     let mut fake = FakeHeaders::with(&[
         ("set-cookie", "a=1"),
-        ("set-cookie", "__Host-id=old"),
+        ("set-cookie", "__Host-id=old; Path=/"),
         ("set-cookie", "b=2"),
     ]);
     proxy.refresh(&mut real, &token);

@@ -32,7 +32,45 @@ fn valid_templates_are_accepted() {
         Ok(())
     );
     assert_eq!(check(base("id").expires(Expiration::Session)), Ok(()));
-    assert_eq!(check(Cookie::build(("id", "")).path("/")), Ok(()));
+    assert_eq!(check(base("id").same_site(SameSite::Strict)), Ok(()));
+}
+
+/// A session token readable by script, sent over plain HTTP, or with a browser-chosen
+/// `SameSite`: never built by `new`.
+#[test]
+fn http_only_same_site_and_secure_are_required() {
+    let bare = Cookie::build(("sid", "")).path("/");
+    assert_eq!(check(bare.clone()), Err(ConfigError::MissingHttpOnly));
+    assert_eq!(
+        check(base("sid").http_only(false)),
+        Err(ConfigError::MissingHttpOnly)
+    );
+    assert_eq!(
+        check(bare.clone().http_only(true).secure(true)),
+        Err(ConfigError::MissingSameSite)
+    );
+    assert_eq!(
+        check(base("sid").secure(false)),
+        Err(ConfigError::MissingSecure)
+    );
+    // The loudly named constructor lets only `Secure` go.
+    let insecure = |c: CookieBuilder<'static>| {
+        CookieProxy::<32>::new_insecure_for_local_development(c.build()).map(|_| ())
+    };
+    assert_eq!(insecure(base("sid").secure(false)), Ok(()));
+    assert_eq!(insecure(bare.clone()), Err(ConfigError::MissingHttpOnly));
+    assert_eq!(
+        insecure(bare.http_only(true)),
+        Err(ConfigError::MissingSameSite)
+    );
+    assert_eq!(
+        insecure(base("__Host-sid").secure(false)),
+        Err(ConfigError::HostPrefixNeedsSecure)
+    );
+    assert_eq!(
+        insecure(base("sid").secure(false).same_site(SameSite::None)),
+        Err(ConfigError::SameSiteNoneNeedsSecure)
+    );
 }
 
 #[test]
@@ -122,7 +160,10 @@ fn max_age_is_capped_at_400_days() {
         );
     }
     // A Max-Age parsed from a huge string saturates in `cookie`; still rejected.
-    let parsed = Cookie::parse("id=; Path=/; Max-Age=99999999999999999999999").unwrap();
+    let parsed = Cookie::parse(
+        "id=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=99999999999999999999999",
+    )
+    .unwrap();
     assert_eq!(check(parsed), Err(ConfigError::MaxAgeTooLong));
 }
 
@@ -200,7 +241,16 @@ fn errors_do_not_echo_the_template() {
 
 #[test]
 fn the_value_of_the_template_is_ignored() {
-    let proxy =
-        CookieProxy::<32>::new(Cookie::build(("id", "whatever")).path("/").build()).unwrap();
+    let template = base("id").build();
+    let mut with_value = template.clone();
+    with_value.set_value("whatever");
+    let proxy = CookieProxy::<32>::new(with_value).unwrap();
+    assert_eq!(
+        proxy.end_value().as_str(),
+        CookieProxy::<32>::new(template)
+            .unwrap()
+            .end_value()
+            .as_str()
+    );
     assert_eq!(proxy.end_value().as_str().split(';').next(), Some("id="));
 }

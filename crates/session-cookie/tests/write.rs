@@ -164,7 +164,7 @@ fn debug_does_not_leak_token() {
 }
 
 #[test]
-fn start_and_end_add_no_store_unless_cache_control_exists() {
+fn start_refresh_and_end_make_the_response_no_store() {
     let proxy = CookieProxy::<32>::default();
     let mut response = HeaderMap::new();
     proxy.start(&mut response).unwrap();
@@ -174,15 +174,25 @@ fn start_and_end_add_no_store_unless_cache_control_exists() {
     proxy.end(&mut response);
     assert_eq!(response[CACHE_CONTROL], "no-store");
 
+    // A handler's directives that allow storing are replaced; its `no-store` is kept.
     let mut response = HeaderMap::new();
     response.insert(
         CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=60"),
+        HeaderValue::from_static("public, max-age=600"),
     );
     proxy.start(&mut response).unwrap();
     proxy.end(&mut response);
     let all: Vec<_> = response.get_all(CACHE_CONTROL).iter().collect();
-    assert_eq!(all, ["private, max-age=60"]);
+    assert_eq!(all, ["no-store"]);
+
+    let mut response = HeaderMap::new();
+    response.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store, max-age=0"),
+    );
+    proxy.start(&mut response).unwrap();
+    let all: Vec<_> = response.get_all(CACHE_CONTROL).iter().collect();
+    assert_eq!(all, ["private, no-store, max-age=0"]);
 
     // refresh carries the token too.
     let mut response = HeaderMap::new();

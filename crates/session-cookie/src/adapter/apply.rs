@@ -2,8 +2,8 @@
 
 use crate::{CookieProxy, SetCookie};
 
-/// The `Cache-Control` value [`apply`] adds to responses that set or remove the session
-/// cookie when they have no `Cache-Control` of their own: `no-store`, so no shared cache
+/// The `Cache-Control` value [`apply`] gives responses that set or remove the session cookie
+/// unless their `Cache-Control` already has the `no-store` directive: `no-store`, so no cache
 /// keeps a token.
 ///
 /// # Examples
@@ -40,8 +40,8 @@ pub const NO_STORE: &str = "no-store";
 ///     fn append_set_cookie(&mut self, set_cookie: session_cookie::SetCookie) {
 ///         self.0.push(("set-cookie", set_cookie.into_string())); // cannot mark it sensitive
 ///     }
-///     fn has_cache_control(&self) -> bool {
-///         self.0.iter().any(|(n, _)| *n == "cache-control")
+///     fn cache_controls(&self) -> impl Iterator<Item = &[u8]> {
+///         self.0.iter().filter(|(n, _)| *n == "cache-control").map(|(_, v)| v.as_bytes())
 ///     }
 ///     fn insert_cache_control(&mut self, value: &'static str) {
 ///         self.0.retain(|(n, _)| *n != "cache-control");
@@ -50,7 +50,10 @@ pub const NO_STORE: &str = "no-store";
 /// }
 ///
 /// let proxy = CookieProxy::<32>::default();
-/// let mut headers = Headers(vec![("set-cookie", "__Host-id=old; Path=/".to_owned())]);
+/// let mut headers = Headers(vec![
+///     ("set-cookie", "__Host-id=old; Path=/".to_owned()),
+///     ("cache-control", "public, max-age=600".to_owned()),
+/// ]);
 /// apply(&proxy, &mut headers, proxy.end_value());
 /// assert_eq!(headers.0.len(), 2);
 /// assert!(headers.0[0].1.starts_with("__Host-id=; Path=/; Max-Age=0"));
@@ -96,21 +99,24 @@ pub trait ResponseHeaders {
     /// ```
     fn append_set_cookie(&mut self, set_cookie: SetCookie);
 
-    /// `true` if the response has a `Cache-Control` header.
+    /// The raw values of the response's `Cache-Control` headers, in order.
     ///
     /// # Examples
     ///
     /// ```
     /// # #[cfg(feature = "http")] {
-    /// use http::HeaderMap;
+    /// use http::{HeaderMap, HeaderValue, header::CACHE_CONTROL};
     /// use session_cookie::adapter::ResponseHeaders;
     ///
-    /// assert!(!HeaderMap::new().has_cache_control());
+    /// let mut headers = HeaderMap::new();
+    /// assert_eq!(headers.cache_controls().count(), 0);
+    /// headers.insert(CACHE_CONTROL, HeaderValue::from_static("private"));
+    /// assert_eq!(headers.cache_controls().collect::<Vec<_>>(), [b"private"]);
     /// # }
     /// ```
-    fn has_cache_control(&self) -> bool;
+    fn cache_controls(&self) -> impl Iterator<Item = &[u8]>;
 
-    /// Sets the `Cache-Control` header to `value`.
+    /// Sets the `Cache-Control` header to `value`, replacing every value it had.
     ///
     /// # Examples
     ///
@@ -134,8 +140,10 @@ pub trait ResponseHeaders {
 /// 1. earlier `Set-Cookie` values for `proxy`'s cookie name are removed; the others are
 ///    kept, in order, so the response carries only the session cookie's final state;
 /// 2. `set_cookie` is appended, [marked sensitive](ResponseHeaders::append_set_cookie);
-/// 3. `Cache-Control: no-store` ([`NO_STORE`]) is added unless the response has a
-///    `Cache-Control`, so no shared cache replays the cookie.
+/// 3. `Cache-Control` becomes `no-store` ([`NO_STORE`]) unless one of its values already
+///    has the `no-store` directive: the response carries a token (or its removal), so no
+///    cache may keep it, whatever the handler set (`public, max-age=600` included). A
+///    handler's `no-store` with more directives (`no-store, must-revalidate`) is kept.
 ///
 /// The proxy's `http` 1.x helpers (`start`, `refresh`, `end`) and every adapter's response
 /// parts are this, on their framework's header map.
@@ -152,6 +160,7 @@ pub trait ResponseHeaders {
 /// let mut response = HeaderMap::new();
 /// response.append(header::SET_COOKIE, HeaderValue::from_static("theme=dark"));
 /// response.append(header::SET_COOKIE, HeaderValue::from_static("__Host-id=old; Path=/"));
+/// response.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=600"));
 /// apply(&proxy, &mut response, proxy.end_value());
 ///
 /// let values: Vec<_> = response.get_all(header::SET_COOKIE).iter().collect();
@@ -167,7 +176,45 @@ where
 {
     headers.retain_set_cookies(|value| !proxy.is_own_set_cookie(value));
     headers.append_set_cookie(set_cookie);
-    if !headers.has_cache_control() {
+    if !headers.cache_controls().any(has_no_store) {
         headers.insert_cache_control(NO_STORE);
+    }
+}
+
+/// `true` if a `Cache-Control` value has the `no-store` directive (RFC 9111 5.2: a
+/// comma-separated list; directive names are case-insensitive, spaces around them ignored).
+fn has_no_store(value: &[u8]) -> bool {
+    value.split(|&b| b == b',').any(|directive| {
+        let name = directive.split(|&b| b == b'=').next().unwrap_or_default();
+        name.trim_ascii().eq_ignore_ascii_case(NO_STORE.as_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_store_directive() {
+        for yes in [
+            "no-store",
+            "No-Store",
+            " private , no-store",
+            "no-store, max-age=0",
+            "no-store=1",
+        ] {
+            assert!(has_no_store(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "",
+            "public, max-age=600",
+            "no-cache",
+            "private",
+            "no-stored",
+            "x-no-store",
+            "\"no-store\"",
+        ] {
+            assert!(!has_no_store(no.as_bytes()), "{no}");
+        }
     }
 }

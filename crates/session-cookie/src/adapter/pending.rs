@@ -135,9 +135,9 @@ impl<const N: usize> PendingCookie<N> {
     ///
     /// let proxy = Arc::new(CookieProxy::<32>::default());
     /// let mut response = HeaderMap::new();
-    /// response.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    /// response.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     /// PendingCookie::end(&proxy).write_to(&mut response);
-    /// assert_eq!(response[header::CACHE_CONTROL], "private");
+    /// assert_eq!(response[header::CACHE_CONTROL], "private, no-store");
     /// assert_eq!(response.get_all(header::SET_COOKIE).iter().count(), 1);
     /// # }
     /// ```
