@@ -13,7 +13,7 @@ pub use crate::guard::{RequireUser, RequireUserMiddleware};
 pub use crate::rejection::SessionRejection;
 pub use crate::response::{EndSession, RefreshSession, SessionResponseExt, StartSession};
 pub use crate::sessions::Sessions;
-pub use crate::token::SessionToken;
+pub use crate::token::{MaybeSessionToken, SessionToken};
 pub use crate::user::{MaybeUser, MaybeUserFuture, User, UserFuture};
 
 // Re-exported so applications name the same versions this crate uses.

@@ -106,11 +106,11 @@ pub struct RefreshSession<const N: usize = 32>(pub(crate) PendingCookie<N>);
 ///
 /// ```
 /// use actix_web::{HttpResponse, http::header};
-/// use session_actix::{SessionResponseExt as _, SessionToken, Sessions};
+/// use session_actix::{MaybeSessionToken, SessionResponseExt as _, Sessions};
 ///
 /// # #[derive(Clone)] struct Me;
-/// async fn logout(sessions: Sessions<Me>, token: Option<SessionToken<Me>>) -> HttpResponse {
-///     if let Some(token) = token {
+/// async fn logout(sessions: Sessions<Me>, token: MaybeSessionToken<Me>) -> HttpResponse {
+///     if let MaybeSessionToken(Some(token)) = token {
 ///         let _key = token.hash(); // db.delete_session(key).await
 ///     }
 ///     HttpResponse::SeeOther()

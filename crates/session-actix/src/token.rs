@@ -17,9 +17,12 @@ use crate::{SessionRejection, Sessions};
 ///
 /// It reads the cookie of the [`Sessions<U, N>`](Sessions) registered with `App::app_data`,
 /// which is why it names the user type `U`. Rejects with `401` when there is no well-formed
-/// token (and `500` when the configuration is missing). `Option<SessionToken<U>>` gives
-/// `None` instead of the 401; actix-web makes a missing configuration `None` too, but the
-/// error line is still logged.
+/// token (and `500` when the configuration is missing).
+///
+/// For an optional token (a logout handler) take [`MaybeSessionToken<U>`](MaybeSessionToken),
+/// **not** `Option<SessionToken<U>>`: actix-web's `Option` turns every error into `None`,
+/// a missing configuration included, so a logout would silently skip deleting the session
+/// record while the cookie is removed.
 ///
 /// Like [`Token`], its `Debug` is redacted, and it derefs to the [`Token`].
 ///
@@ -27,16 +30,14 @@ use crate::{SessionRejection, Sessions};
 ///
 /// ```
 /// use actix_web::HttpResponse;
-/// use session_actix::{SessionResponseExt as _, SessionToken, Sessions};
+/// use session_actix::{SessionToken, Sessions, User};
 ///
 /// # #[derive(Clone)] struct Me;
-/// async fn logout(sessions: Sessions<Me>, token: Option<SessionToken<Me>>) -> HttpResponse {
-///     if let Some(token) = token {
-///         let _key = token.hash(); // db.delete_session(key).await
-///     }
-///     HttpResponse::Ok().body("logged out").end_session(sessions.end())
+/// async fn revoke_others(_me: User<Me>, token: SessionToken<Me>) -> HttpResponse {
+///     let _current = token.hash(); // db.delete_other_sessions(current).await
+///     HttpResponse::Ok().body("signed out elsewhere")
 /// }
-/// # let _ = logout;
+/// # let _ = revoke_others;
 /// ```
 pub struct SessionToken<U, const N: usize = 32> {
     token: Token<N>,
@@ -105,6 +106,59 @@ impl<U, const N: usize> Clone for SessionToken<U, N> {
 impl<U, const N: usize> fmt::Debug for SessionToken<U, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SessionToken(..)")
+    }
+}
+
+/// Extractor: the optional form of [`SessionToken`], for logout: `MaybeSessionToken(None)`
+/// when the request has no well-formed token, and still a `500`
+/// ([`RejectionReason::NotConfigured`](crate::RejectionReason::NotConfigured)) when no
+/// [`Sessions<U, N>`](Sessions) is registered, where `Option<SessionToken<U>>` would say
+/// `None` and the session record would outlive the logout.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::HttpResponse;
+/// use session_actix::{MaybeSessionToken, SessionResponseExt as _, Sessions};
+///
+/// # #[derive(Clone)] struct Me;
+/// async fn logout(sessions: Sessions<Me>, token: MaybeSessionToken<Me>) -> HttpResponse {
+///     if let MaybeSessionToken(Some(token)) = token {
+///         let _key = token.hash(); // db.delete_session(key).await
+///     }
+///     HttpResponse::Ok().body("logged out").end_session(sessions.end())
+/// }
+/// # let _ = logout;
+/// ```
+#[derive(Debug, Clone)]
+pub struct MaybeSessionToken<U, const N: usize = 32>(pub Option<SessionToken<U, N>>);
+
+impl<U, const N: usize> MaybeSessionToken<U, N> {
+    /// The token, if the request has a well-formed one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_actix::MaybeSessionToken;
+    ///
+    /// let none: MaybeSessionToken<()> = MaybeSessionToken(None);
+    /// assert!(none.into_inner().is_none());
+    /// ```
+    #[must_use]
+    pub fn into_inner(self) -> Option<SessionToken<U, N>> {
+        self.0
+    }
+}
+
+impl<U: 'static, const N: usize> FromRequest for MaybeSessionToken<U, N> {
+    type Error = SessionRejection;
+    type Future = Ready<Result<Self, SessionRejection>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            Sessions::<U, N>::from_app_data(req)
+                .map(|sessions| Self(sessions.token(req).map(SessionToken::new))),
+        )
     }
 }
 

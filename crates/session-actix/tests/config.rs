@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use actix_web::http::StatusCode;
 use actix_web::test::init_service;
 use actix_web::{App, web};
-use session_actix::{MaybeUser, RejectionReason, SessionToken, Sessions, User};
+use session_actix::{MaybeSessionToken, MaybeUser, RejectionReason, SessionToken, Sessions, User};
 use support::*;
 
 /// Captures the error lines of the test binary, with the thread that logged them (the tests
@@ -63,6 +63,10 @@ macro_rules! routes {
             web::get().to(|_: SessionToken<Me>| async { "token" }),
         )
         .route(
+            "/maybe-token",
+            web::get().to(|t: MaybeSessionToken<Me>| async move { format!("{}", t.0.is_some()) }),
+        )
+        .route(
             "/login",
             web::get().to(|_: Sessions<Me>| async { "sessions" }),
         )
@@ -75,7 +79,7 @@ async fn every_extractor_answers_500_and_logs_the_missing_call() {
     let store = Store::new();
     let token = store.login("ada");
     let app = init_service(routes!(App::new())).await;
-    for path in ["/hello", "/maybe", "/token", "/login"] {
+    for path in ["/hello", "/maybe", "/token", "/maybe-token", "/login"] {
         let before = logged().len();
         for request in [request(path), request_with_cookie(path, &cookie(&token))] {
             let answer = send(&app, request).await;
@@ -90,6 +94,54 @@ async fn every_extractor_answers_500_and_logs_the_missing_call() {
         assert!(line.contains("TestUser, 32>"), "{line}"); // `Me` is an alias of it
     }
     assert_eq!(store.calls(), 0);
+}
+
+/// Why `MaybeSessionToken` exists: a logout handler taking `Option<SessionToken>` sees
+/// `None` when the configuration is missing, and would skip deleting the session record.
+#[actix_web::test]
+async fn option_session_token_hides_a_missing_configuration_maybe_session_token_does_not() {
+    let store = Store::new();
+    let token = store.login("ada");
+    let app = init_service(
+        App::new()
+            .route(
+                "/option",
+                web::get()
+                    .to(|t: Option<SessionToken<Me>>| async move { format!("{}", t.is_some()) }),
+            )
+            .route(
+                "/maybe",
+                web::get()
+                    .to(|t: MaybeSessionToken<Me>| async move { format!("{}", t.0.is_some()) }),
+            ),
+    )
+    .await;
+    let answer = send(&app, request_with_cookie("/option", &cookie(&token))).await;
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (StatusCode::OK, "false")
+    );
+    let answer = send(&app, request_with_cookie("/maybe", &cookie(&token))).await;
+    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+
+    // Configured: `None` without a token, the token with one.
+    let app = init_service(App::new().app_data(sessions(&store)).route(
+        "/maybe",
+        web::get().to(|t: MaybeSessionToken<Me>| async move {
+            t.into_inner()
+                .map_or_else(String::new, |t| t.encode().as_str().to_owned())
+        }),
+    ))
+    .await;
+    let answer = send(&app, request("/maybe")).await;
+    assert_eq!((answer.status, answer.body.as_str()), (StatusCode::OK, ""));
+    let answer = send(&app, request_with_cookie("/maybe", &cookie(&token))).await;
+    assert_eq!(answer.body, token.encode().as_str());
+    assert_eq!(
+        store.calls(),
+        0,
+        "the token extractors never ask the loader"
+    );
 }
 
 #[actix_web::test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpRequest, HttpResponse, web};
-use session_actix::{MaybeUser, SessionRejection, SessionToken, Sessions, User};
+use session_actix::{MaybeSessionToken, MaybeUser, SessionRejection, SessionToken, Sessions, User};
 use session_conformance::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
     token_body,
@@ -46,9 +46,9 @@ async fn guarded(User(me): User<TestUser>) -> String {
 async fn login(
     sessions: Sessions<TestUser>,
     store: Store,
-    old: Option<SessionToken<TestUser>>,
+    old: MaybeSessionToken<TestUser>,
 ) -> Result<HttpResponse, SessionRejection> {
-    if let Some(old) = old {
+    if let MaybeSessionToken(Some(old)) = old {
         store.remove(&old);
     }
     let (token, start) = sessions.start()?;
@@ -64,9 +64,9 @@ async fn login(
 async fn logout(
     sessions: Sessions<TestUser>,
     store: Store,
-    old: Option<SessionToken<TestUser>>,
+    old: MaybeSessionToken<TestUser>,
 ) -> HttpResponse {
-    if let Some(old) = old {
+    if let MaybeSessionToken(Some(old)) = old {
         store.remove(&old);
     }
     let mut res = HttpResponse::Ok().body("logged out");

@@ -67,6 +67,7 @@ fn public_types_are_send_sync() {
     assert_send_sync::<User<Me>>();
     assert_send_sync::<MaybeUser<Me>>();
     assert_send_sync::<SessionToken<Me>>();
+    assert_send_sync::<session_actix::MaybeSessionToken<Me>>();
     assert_send_sync::<SessionRejection>();
     assert_send_sync::<session_actix::StartSession>();
     assert_send_sync::<session_actix::RefreshSession>();
