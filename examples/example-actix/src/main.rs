@@ -5,45 +5,34 @@
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
 //! `token.hash()`; only the random token travels in the cookie.
 
-use std::error::Error as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{App, HttpResponse, HttpServer, ResponseError as _, web};
-use example_common::{Args, ArgsError, Store, StoreError, page_anonymous, page_me, page_signed_in};
+use example_common::{
+    Args, Credentials, Store, StoreError, describe, page_home, page_login_failed, page_me,
+};
 use session_actix::{MaybeUser, SessionResponseExt as _, SessionToken, Sessions, User};
+
+const PACKAGE: &str = "example-actix";
 
 /// The account type the store loads for a session.
 type Account = example_common::User;
 
 fn main() -> ExitCode {
     let default_addr = SocketAddr::from(([127, 0, 0, 1], 3001));
-    let args = match example_common::parse_args(std::env::args_os().skip(1), default_addr) {
-        Ok(args) => args,
-        Err(ArgsError::Help) => {
-            println!("{}", ArgsError::Help);
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            eprintln!("example-actix: {err}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = example_common::parse_args(std::env::args_os().skip(1), default_addr);
     // What `#[actix_web::main]` expands to, without the `macros` feature.
-    match actix_web::rt::System::new().block_on(serve(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("example-actix: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    example_common::run_main(PACKAGE, args, |args| {
+        actix_web::rt::System::new().block_on(serve(args))
+    })
 }
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let proxy = example_common::cookie_proxy("example-actix", args.addr, args.secure_cookies);
+    let proxy = example_common::cookie_proxy(PACKAGE, args.addr, args.secure_cookies);
     let sessions = Sessions::<Account>::new(proxy, store.clone());
     let store = web::Data::new(store);
     let server = HttpServer::new(move || {
@@ -60,32 +49,17 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     })
     .bind(args.addr)?;
     let addr = server.addrs().first().copied().unwrap_or(args.addr);
-    println!("example-actix: database {}", args.db.display());
-    println!("example-actix: sign in as demo / demo");
-    println!("example-actix: listening on http://{addr}");
+    example_common::announce(PACKAGE, &format!("database {}", args.db.display()), addr);
     server.run().await?;
     Ok(())
 }
 
 async fn index(MaybeUser(user): MaybeUser<Account>) -> HttpResponse {
-    html(
-        StatusCode::OK,
-        match user {
-            Some(user) => page_signed_in(&user.name),
-            None => page_anonymous(None),
-        },
-    )
+    html(StatusCode::OK, page_home(user.as_ref()))
 }
 
 async fn me(User(user): User<Account>) -> HttpResponse {
     html(StatusCode::OK, page_me(&user.name))
-}
-
-/// The login form's fields.
-#[derive(serde::Deserialize)]
-struct Credentials {
-    username: String,
-    password: String,
 }
 
 async fn login(
@@ -96,10 +70,7 @@ async fn login(
 ) -> HttpResponse {
     let account = match store.verify_password(&form.username, &form.password).await {
         Ok(Some(account)) => account,
-        Ok(None) => {
-            let page = page_anonymous(Some("Wrong username or password."));
-            return html(StatusCode::UNAUTHORIZED, page);
-        }
+        Ok(None) => return html(StatusCode::UNAUTHORIZED, page_login_failed()),
         Err(err) => return server_error("verify_password", &err),
     };
     // Session fixation defence: forget whatever session the request carried, then issue a
@@ -145,12 +116,8 @@ fn see_other(location: &'static str) -> actix_web::HttpResponseBuilder {
     builder
 }
 
-/// Logs the store error with its cause (neither contains a token: the store only sees hashes)
-/// and answers a bare 500.
+/// Logs the store error with its cause and answers a bare 500.
 fn server_error(what: &str, err: &StoreError) -> HttpResponse {
-    match err.source() {
-        Some(cause) => eprintln!("example-actix: {what} failed: {err}: {cause}"),
-        None => eprintln!("example-actix: {what} failed: {err}"),
-    }
+    eprintln!("{PACKAGE}: {what} failed: {}", describe(err));
     HttpResponse::InternalServerError().finish()
 }

@@ -2,56 +2,126 @@
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
-//! `token.hash()`; only the random token travels in the cookie. The axum glue is the
-//! library half of this package (`src/lib.rs`), shared with the Redis example.
+//! `token.hash()`; only the random token travels in the cookie.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use example_common::{Args, ArgsError, Store};
+use axum::Router;
+use axum::extract::{Form, FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use example_common::{
+    Args, Credentials, Store, StoreError, describe, page_home, page_login_failed, page_me,
+};
+use session_axum::{EndSession, SessionToken, Sessions, User};
+
+const PACKAGE: &str = "example-axum";
+
+/// The account type the store loads for a session.
+type Account = example_common::User;
 
 fn main() -> ExitCode {
     let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
-    let args = match example_common::parse_args(std::env::args_os().skip(1), default_addr) {
-        Ok(args) => args,
-        Err(ArgsError::Help) => {
-            println!("{}", ArgsError::Help);
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            eprintln!("example-axum: {err}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("example-axum: cannot start the runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(serve(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("example-axum: {err}");
-            ExitCode::FAILURE
-        }
+    let args = example_common::parse_args(std::env::args_os().skip(1), default_addr);
+    example_common::run_main(PACKAGE, args, |args| {
+        example_common::block_on_tokio(serve(args))
+    })
+}
+
+/// The handlers' state: the store for login and logout, and the session configuration that
+/// the `User` and `SessionToken` extractors find through `FromRef`.
+#[derive(Clone)]
+struct App {
+    store: Store,
+    sessions: Sessions<Account>,
+}
+
+impl FromRef<App> for Sessions<Account> {
+    fn from_ref(app: &App) -> Self {
+        app.sessions.clone()
     }
 }
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let about = format!("database {}", args.db.display());
-    example_axum::serve(
-        "example-axum",
-        args.addr,
-        args.secure_cookies,
+    let proxy = example_common::cookie_proxy(PACKAGE, args.addr, args.secure_cookies);
+    let app = App {
+        sessions: Sessions::new(proxy, store.clone()),
         store,
-        &about,
-    )
-    .await?;
+    };
+    let router = Router::new()
+        .route("/", get(index))
+        .route("/login", post(login))
+        .route("/me", get(me))
+        .route("/logout", post(logout))
+        .with_state(app);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let about = format!("database {}", args.db.display());
+    example_common::announce(PACKAGE, &about, listener.local_addr()?);
+    axum::serve(listener, router).await?;
     Ok(())
+}
+
+/// `GET /`: the login form, or "Signed in as NAME" with a logout button.
+async fn index(user: Option<User<Account>>) -> Html<String> {
+    Html(page_home(user.as_deref()))
+}
+
+/// `GET /me`: the private page; 401 without a session.
+async fn me(user: User<Account>) -> Html<String> {
+    Html(page_me(&user.name))
+}
+
+/// `POST /login`: 303 to `/me` with a new session cookie, or 401 with the form.
+async fn login(
+    State(app): State<App>,
+    old: Option<SessionToken<Account>>,
+    Form(form): Form<Credentials>,
+) -> Response {
+    let account = match app
+        .store
+        .verify_password(&form.username, &form.password)
+        .await
+    {
+        Ok(Some(account)) => account,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response(),
+        Err(err) => return server_error("verify_password", &err),
+    };
+    // Session fixation defence: forget whatever session the request carried, then issue a
+    // brand-new token.
+    if let Some(old) = old {
+        if let Err(err) = app.store.delete_session(old.token()) {
+            return server_error("delete_session", &err);
+        }
+    }
+    let (token, start) = match app.sessions.start() {
+        Ok(started) => started,
+        Err(err) => return err.into_response(),
+    };
+    if let Err(err) = app.store.create_session(&token, account.id) {
+        return server_error("create_session", &err);
+    }
+    (start, Redirect::to("/me")).into_response()
+}
+
+/// `POST /logout`: deletes the session the request carried (if any), 303 to `/` with a
+/// removal cookie.
+async fn logout(
+    State(app): State<App>,
+    token: Option<SessionToken<Account>>,
+) -> Result<(EndSession, Redirect), Response> {
+    if let Some(token) = token {
+        app.store
+            .delete_session(token.token())
+            .map_err(|err| server_error("delete_session", &err))?;
+    }
+    Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// Logs the store error with its cause and answers a bare 500.
+fn server_error(what: &str, err: &StoreError) -> Response {
+    eprintln!("{PACKAGE}: {what} failed: {}", describe(err));
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }

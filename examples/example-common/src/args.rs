@@ -49,19 +49,72 @@ pub enum ArgsError {
     },
 }
 
+impl ArgsError {
+    /// This error as `main` reports it, with `usage` as the usage line: for a program whose
+    /// flags differ from [`parse_args`]'s (the Redis example takes `--redis URL`, not
+    /// `--db PATH`). `EarlyExit::from` uses this crate's usage line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use example_common::{ArgsError, EarlyExit};
+    ///
+    /// let usage = "usage: [--redis URL] [--help]";
+    /// assert_eq!(ArgsError::Help.with_usage(usage), EarlyExit::Help(usage.into()));
+    /// assert_eq!(
+    ///     ArgsError::MissingValue("--addr").with_usage(usage),
+    ///     EarlyExit::Invalid(format!("--addr needs a value\n{usage}")),
+    /// );
+    /// ```
+    #[must_use]
+    pub fn with_usage(&self, usage: &str) -> EarlyExit {
+        match self.reason() {
+            None => EarlyExit::Help(usage.to_owned()),
+            Some(reason) => EarlyExit::Invalid(format!("{reason}\n{usage}")),
+        }
+    }
+
+    /// What was wrong; `None` for [`Help`](Self::Help).
+    fn reason(&self) -> Option<String> {
+        match self {
+            Self::Help => None,
+            Self::UnknownFlag(flag) => Some(format!("unknown argument {flag:?}")),
+            Self::MissingValue(flag) => Some(format!("{flag} needs a value")),
+            Self::InvalidValue { flag, value } => {
+                Some(format!("invalid value {value:?} for {flag}"))
+            }
+        }
+    }
+}
+
 impl fmt::Display for ArgsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Help => return f.write_str(USAGE),
-            Self::UnknownFlag(flag) => write!(f, "unknown argument {flag:?}")?,
-            Self::MissingValue(flag) => write!(f, "{flag} needs a value")?,
-            Self::InvalidValue { flag, value } => write!(f, "invalid value {value:?} for {flag}")?,
+        match self.reason() {
+            None => f.write_str(USAGE),
+            Some(reason) => write!(f, "{reason}\n{USAGE}"),
         }
-        write!(f, "\n{USAGE}")
     }
 }
 
 impl std::error::Error for ArgsError {}
+
+/// A command line that ends the program before it runs: what [`run_main`](crate::run_main)
+/// does instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EarlyExit {
+    /// `--help`: print this (the usage line) on stdout and exit successfully.
+    Help(String),
+    /// A command line the program refuses: print this (the reason, then the usage line) on
+    /// stderr after `<package>: ` and exit with status 2.
+    Invalid(String),
+}
+
+impl From<ArgsError> for EarlyExit {
+    /// With the usage line of [`parse_args`] (the SQLite sites' flags).
+    fn from(err: ArgsError) -> Self {
+        err.with_usage(USAGE)
+    }
+}
 
 /// Parses the example apps' flags; `args` excludes the program name.
 ///
@@ -248,6 +301,18 @@ mod tests {
                 flag: "--addr",
                 value: "nope".into()
             })
+        );
+    }
+
+    #[test]
+    fn early_exit_keeps_the_usage_line() {
+        assert_eq!(
+            EarlyExit::from(ArgsError::Help),
+            EarlyExit::Help(USAGE.into())
+        );
+        assert_eq!(
+            EarlyExit::from(ArgsError::MissingValue("--db")),
+            EarlyExit::Invalid(ArgsError::MissingValue("--db").to_string())
         );
     }
 

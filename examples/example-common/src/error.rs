@@ -4,25 +4,7 @@ use std::fmt;
 ///
 /// The store only ever sees `Token::hash()`, never a token, so no variant can carry one. The
 /// `Display` text is a short fixed phrase; the underlying error is available through
-/// [`source()`](std::error::Error::source) for logging.
-///
-/// # Examples
-///
-/// Log the cause too (the `Display` text alone is deliberately generic):
-///
-/// ```
-/// use std::error::Error as _;
-/// use example_common::StoreError;
-///
-/// fn describe(err: &StoreError) -> String {
-///     match err.source() {
-///         Some(cause) => format!("{err}: {cause}"),
-///         None => err.to_string(),
-///     }
-/// }
-/// # let err = StoreError::Database(rusqlite::Error::QueryReturnedNoRows);
-/// # assert_eq!(describe(&err), "session store: database error: Query returned no rows");
-/// ```
+/// [`source()`](std::error::Error::source) for logging ([`describe`] shows both).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -71,6 +53,26 @@ impl From<argon2::password_hash::Error> for StoreError {
 impl From<tokio::task::JoinError> for StoreError {
     fn from(err: tokio::task::JoinError) -> Self {
         Self::Task(err)
+    }
+}
+
+/// `error: cause` (or just `error` without a cause), for the log: a store error's own text
+/// is a short fixed phrase, its cause says what went wrong. Neither contains a token: the
+/// stores only see hashes.
+///
+/// # Examples
+///
+/// ```
+/// use example_common::{StoreError, describe};
+///
+/// let err = StoreError::Database(rusqlite::Error::QueryReturnedNoRows);
+/// assert_eq!(describe(&err), "session store: database error: Query returned no rows");
+/// ```
+#[must_use]
+pub fn describe(err: &dyn std::error::Error) -> String {
+    match err.source() {
+        Some(cause) => format!("{err}: {cause}"),
+        None => err.to_string(),
     }
 }
 

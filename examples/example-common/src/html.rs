@@ -1,6 +1,9 @@
-//! The pages both example sites serve, byte for byte the same.
+//! The pages every example site serves, byte for byte the same, and the login form's fields.
 
+use std::fmt;
 use std::fmt::Write as _;
+
+use crate::User;
 
 /// Escapes `text` for HTML element content and quoted attribute values: `&`, `<`, `>`, `"`
 /// and `'`.
@@ -71,6 +74,60 @@ pub fn page_anonymous(error: Option<&str>) -> String {
     page("Sign in", &body)
 }
 
+/// The fields of the login form of [`page_anonymous`], as `POST /login` receives them
+/// (`application/x-www-form-urlencoded`): read it with the framework's form extractor
+/// (axum's `Form<Credentials>`, actix-web's `web::Form<Credentials>`). `Debug` leaves the
+/// password out.
+#[derive(serde::Deserialize)]
+pub struct Credentials {
+    /// The `username` field.
+    pub username: String,
+    /// The `password` field.
+    pub password: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The home page (`GET /`): [`page_signed_in`] with a session, the login form
+/// ([`page_anonymous`]) without one.
+///
+/// # Examples
+///
+/// ```
+/// use example_common::{User, page_anonymous, page_home, page_signed_in};
+///
+/// let demo = User { id: 1, name: "demo".into() };
+/// assert_eq!(page_home(Some(&demo)), page_signed_in("demo"));
+/// assert_eq!(page_home(None), page_anonymous(None));
+/// ```
+#[must_use]
+pub fn page_home(user: Option<&User>) -> String {
+    match user {
+        Some(user) => page_signed_in(&user.name),
+        None => page_anonymous(None),
+    }
+}
+
+/// The home page after a failed login: the login form under "Wrong username or password."
+/// (sent with 401).
+///
+/// # Examples
+///
+/// ```
+/// let page = example_common::page_login_failed();
+/// assert_eq!(page, example_common::page_anonymous(Some("Wrong username or password.")));
+/// ```
+#[must_use]
+pub fn page_login_failed() -> String {
+    page_anonymous(Some("Wrong username or password."))
+}
+
 /// The home page with a session: "Signed in as NAME", a link to the private page and the
 /// logout button (`POST /logout`). `name` is HTML-escaped.
 ///
@@ -114,6 +171,17 @@ pub fn page_me(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_debug_leaves_the_password_out() {
+        let form = Credentials {
+            username: "demo".into(),
+            password: "hunter2".into(),
+        };
+        let debug = format!("{form:?}");
+        assert!(debug.contains("demo"), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
 
     const NASTY: &str = "<script>alert('x')</script>\"&";
 

@@ -1,9 +1,8 @@
 //! The framework-neutral half of the sessionkit example sites: a SQLite [`Store`] of users
 //! and sessions that implements [`session_cookie::Loader`], the HTML pages, the command
-//! line and the session cookie's settings ([`cookie_proxy`]). The axum and actix-web examples
-//! add only their framework's glue, so both sites behave the same. [`SiteStore`] is what a
-//! site needs from any store beyond the loader, so the same glue also serves other stores
-//! (the Redis example).
+//! line, the session cookie's settings ([`cookie_proxy`]) and the binaries' `main`
+//! ([`run_main`]). The axum and actix-web examples add only their framework's glue, so both
+//! sites behave the same; the Redis example reuses the same pieces around its own store.
 //!
 //! * Only `Token::hash()` is stored, never the token.
 //! * The absolute lifetime and the idle timeout ([`SessionConfig`]) are enforced by the
@@ -22,15 +21,17 @@ mod cookie;
 pub mod e2e;
 mod error;
 mod html;
-mod site;
+mod run;
 mod store;
 
-pub use crate::args::{Args, ArgsError, DEFAULT_DB, parse_args};
+pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::clock::{Clock, ManualClock, SystemClock};
 pub use crate::cookie::cookie_proxy;
-pub use crate::error::StoreError;
-pub use crate::html::{escape_html, page_anonymous, page_me, page_signed_in};
-pub use crate::site::SiteStore;
+pub use crate::error::{StoreError, describe};
+pub use crate::html::{
+    Credentials, escape_html, page_anonymous, page_home, page_login_failed, page_me, page_signed_in,
+};
+pub use crate::run::{announce, block_on_tokio, run_main};
 pub use crate::store::{
     DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User, hash_password, verify_password_hash,
 };

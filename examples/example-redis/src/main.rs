@@ -1,5 +1,5 @@
 //! `cargo run -p example-redis -- --redis redis://127.0.0.1:6379 --addr 127.0.0.1:3000`: the
-//! example site of `example-axum` (same routes, same pages, same axum glue) with users and
+//! example site of `example-axum` (same routes, same pages, the same axum glue) with users and
 //! sessions in Redis, so that several instances share them. Start as many as you like on one
 //! Redis: a login on one instance is a session on all of them, a logout ends it on all.
 
@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use example_common::ArgsError;
+use example_common::{Args, EarlyExit, describe};
 use example_redis::RedisStore;
 
 const PACKAGE: &str = "example-redis";
@@ -16,61 +16,31 @@ const USAGE: &str = "usage: [--redis URL] [--addr IP:PORT] [--absolute-lifetime 
                      [--idle-timeout SECS] [--secure-cookies] [--help]";
 
 fn main() -> ExitCode {
-    let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
-    let (redis_url, rest) = match split_redis_flag(std::env::args_os().skip(1)) {
-        Ok(split) => split,
-        Err(err) => {
-            eprintln!("{PACKAGE}: {err}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    // The flags the SQLite sites share (`--db` was refused above).
-    let args = match example_common::parse_args(rest, default_addr) {
-        Ok(args) => args,
-        Err(ArgsError::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            // The shared error text ends with the SQLite sites' usage line: show ours.
-            let text = err.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            eprintln!("{PACKAGE}: {first}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("{PACKAGE}: cannot start the runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let args = command_line(std::env::args_os().skip(1));
+    example_common::run_main(PACKAGE, args, |(redis_url, args)| {
+        example_common::block_on_tokio(serve(redis_url, args))
+    })
+}
+
+async fn serve(redis_url: String, args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let redacted = redact(&redis_url);
-    let serve = async {
-        let store = RedisStore::connect(&redis_url, args.session)
-            .await
-            .map_err(|err| describe(&format!("cannot use Redis at {redacted}"), &err))?;
-        example_axum::serve(
-            PACKAGE,
-            args.addr,
-            args.secure_cookies,
-            store,
-            &format!("redis {redacted}"),
-        )
+    let store = RedisStore::connect(&redis_url, args.session)
         .await
-        .map_err(|err| err.to_string())
-    };
-    match runtime.block_on(serve) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("{PACKAGE}: {err}");
-            ExitCode::FAILURE
-        }
-    }
+        .map_err(|err| format!("cannot use Redis at {redacted}: {}", describe(&err)))?;
+    let about = format!("redis {redacted}");
+    example_redis::serve(store, args.addr, args.secure_cookies, &about).await?;
+    Ok(())
+}
+
+/// The Redis URL and the flags the SQLite sites share (but `--db`), with this program's usage
+/// line in its errors.
+fn command_line(args: impl IntoIterator<Item = OsString>) -> Result<(String, Args), EarlyExit> {
+    let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
+    let (redis_url, rest) =
+        split_redis_flag(args).map_err(|err| EarlyExit::Invalid(format!("{err}\n{USAGE}")))?;
+    let args =
+        example_common::parse_args(rest, default_addr).map_err(|err| err.with_usage(USAGE))?;
+    Ok((redis_url, args))
 }
 
 /// Takes `--redis URL` / `--redis=URL` (the last one wins) out of `args`, refuses `--db`,
@@ -119,14 +89,6 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// `what: error: cause`, for the log.
-fn describe(what: &str, err: &dyn std::error::Error) -> String {
-    match err.source() {
-        Some(cause) => format!("{what}: {err}: {cause}"),
-        None => format!("{what}: {err}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +108,21 @@ mod tests {
         assert!(split(&["--redis="]).is_err());
         assert!(split(&["--db", "x.db"]).is_err());
         assert!(split(&["--db=x.db"]).is_err());
+    }
+
+    #[test]
+    fn errors_carry_this_programs_usage_line() {
+        let args = |args: &[&str]| command_line(args.iter().map(OsString::from));
+        assert_eq!(args(&["-h"]), Err(EarlyExit::Help(USAGE.to_owned())));
+        let invalid = |reason: &str| Err(EarlyExit::Invalid(format!("{reason}\n{USAGE}")));
+        assert_eq!(args(&["--redis"]), invalid("--redis needs a value"));
+        assert_eq!(
+            args(&["--port", "1"]),
+            invalid("unknown argument \"--port\"")
+        );
+        let (url, args) = args(&["--idle-timeout", "60"]).unwrap();
+        assert_eq!(url, DEFAULT_REDIS);
+        assert_eq!(args.session.idle_timeout.as_secs(), 60);
     }
 
     #[test]

@@ -1,27 +1,4 @@
-//! The example site's store in Redis, so that several instances of the site (behind a load
-//! balancer) share users and sessions: [`RedisStore`], a [`SiteStore`] that the axum site
-//! of `example-axum` runs on unchanged.
-//!
-//! # Keys
-//!
-//! * `session:{hex(token.hash())}`: a string `"{user id} {last seen} {user name}"` (unix
-//!   seconds). Created with `SET .. NX EX <absolute lifetime>`: never overwritten, and gone on
-//!   its own when the absolute lifetime ends. The loader enforces the idle timeout from
-//!   `last seen` and rewrites it at most once per touch interval (`SET .. XX KEEPTTL`: never
-//!   recreated after a logout, never extended past the absolute expiry). Logout is `DEL`, so
-//!   a replayed token fails on every instance at once. Only the hash is a key: a dump of Redis
-//!   replays no session.
-//! * `user:{name}`: a hash with `id` and `password_hash` (Argon2id, PHC string), and
-//!   `users:by-id`, a hash from id to name; `users:next-id` counts ids. The demo account is
-//!   created if absent, atomically, at startup and again on demand (a Redis without
-//!   persistence forgets it when restarted).
-//!
-//! # Failure
-//!
-//! Every Redis error is the loader's `Err`, so the site answers 500, in bounded time: the
-//! connection manager times out connects and responses after 500 ms and tries one reconnect
-//! per failed request (no backoff), so it finds Redis again as soon as it is back, without a
-//! restart of the site.
+//! [`RedisStore`]: users and sessions in Redis (the keys are in the crate docs).
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -29,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use example_common::{
-    Clock, DEMO_PASSWORD, DEMO_USER, SessionConfig, SiteStore, StoreError, SystemClock, User,
-    hash_password, verify_password_hash,
+    Clock, DEMO_PASSWORD, DEMO_USER, SessionConfig, StoreError, SystemClock, User, hash_password,
+    verify_password_hash,
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use session_cookie::{Loader, Token};
@@ -116,7 +93,7 @@ impl From<StoreError> for RedisStoreError {
 /// # Examples
 ///
 /// ```no_run
-/// use example_common::{SessionConfig, SiteStore as _};
+/// use example_common::SessionConfig;
 /// use example_redis::RedisStore;
 /// use session_cookie::{Loader as _, Token};
 ///
@@ -207,6 +184,83 @@ impl RedisStore {
         key
     }
 
+    /// Checks a login: `Ok(Some(user))` if `name` exists and `password` matches, `Ok(None)`
+    /// otherwise. `HMGET user:{name}`, then Argon2 on the blocking pool (against a dummy hash
+    /// for an unknown name, so the time taken does not tell which names exist). Re-creates
+    /// the demo account first if Redis lost it.
+    ///
+    /// # Errors
+    ///
+    /// [`RedisStoreError::Redis`] or [`RedisStoreError::Password`] (not: the password was
+    /// wrong).
+    pub async fn verify_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<User>, RedisStoreError> {
+        let mut user = self.user(name).await?;
+        if user.is_none() && name == DEMO_USER {
+            self.create_demo_if_absent().await?;
+            user = self.user(name).await?;
+        }
+        let (id, stored) = match user {
+            Some((id, hash)) => (Some(id), Some(hash)),
+            None => (None, None),
+        };
+        let matches = verify_password_hash(stored, password.to_owned()).await?;
+        Ok(id.filter(|_| matches).map(|id| User {
+            id,
+            name: name.to_owned(),
+        }))
+    }
+
+    /// Records a new session for `user_id` under `token.hash()`:
+    /// `SET session:{hex} "{id} {now} {name}" NX EX {absolute lifetime}`. On login, after
+    /// [`delete_session`](Self::delete_session) for any token the request carried.
+    ///
+    /// # Errors
+    ///
+    /// [`RedisStoreError::SessionExists`] (a session is never overwritten),
+    /// [`RedisStoreError::UnknownUser`], or [`RedisStoreError::Redis`].
+    pub async fn create_session(&self, token: &Token, user_id: i64) -> Result<(), RedisStoreError> {
+        let mut conn = self.conn.clone();
+        let name: Option<String> = redis::cmd("HGET")
+            .arg(USERS_BY_ID)
+            .arg(user_id)
+            .query_async(&mut conn)
+            .await?;
+        let name = name.ok_or(RedisStoreError::UnknownUser)?;
+        let value = SessionValue {
+            user_id,
+            last_seen: self.clock.now(),
+            name,
+        };
+        let lifetime = self.config.absolute_lifetime.as_secs().max(1);
+        let created: Option<String> = redis::cmd("SET")
+            .arg(Self::session_key(token))
+            .arg(value.to_string())
+            .arg("NX")
+            .arg("EX")
+            .arg(lifetime)
+            .query_async(&mut conn)
+            .await?;
+        created.map(drop).ok_or(RedisStoreError::SessionExists)
+    }
+
+    /// Deletes the session stored under `token.hash()`, if any; returns whether one existed.
+    /// `DEL session:{hex}`: the token is dead on every instance at once.
+    ///
+    /// # Errors
+    ///
+    /// [`RedisStoreError::Redis`].
+    pub async fn delete_session(&self, token: &Token) -> Result<bool, RedisStoreError> {
+        let deleted: i64 = redis::cmd("DEL")
+            .arg(Self::session_key(token))
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(deleted > 0)
+    }
+
     async fn create_demo_if_absent(&self) -> Result<(), RedisStoreError> {
         let _created: i64 = redis::cmd("EVAL")
             .arg(CREATE_USER_IF_ABSENT)
@@ -292,66 +346,6 @@ impl Loader for RedisStore {
     }
 }
 
-impl SiteStore for RedisStore {
-    /// `HMGET user:{name}`, then Argon2 on the blocking pool (against a dummy hash for an
-    /// unknown name). Re-creates the demo account first if Redis lost it.
-    async fn verify_password(
-        &self,
-        name: &str,
-        password: &str,
-    ) -> Result<Option<User>, RedisStoreError> {
-        let mut user = self.user(name).await?;
-        if user.is_none() && name == DEMO_USER {
-            self.create_demo_if_absent().await?;
-            user = self.user(name).await?;
-        }
-        let (id, stored) = match user {
-            Some((id, hash)) => (Some(id), Some(hash)),
-            None => (None, None),
-        };
-        let matches = verify_password_hash(stored, password.to_owned()).await?;
-        Ok(id.filter(|_| matches).map(|id| User {
-            id,
-            name: name.to_owned(),
-        }))
-    }
-
-    /// `SET session:{hex} "{id} {now} {name}" NX EX {absolute lifetime}`.
-    async fn create_session(&self, token: &Token, user_id: i64) -> Result<(), RedisStoreError> {
-        let mut conn = self.conn.clone();
-        let name: Option<String> = redis::cmd("HGET")
-            .arg(USERS_BY_ID)
-            .arg(user_id)
-            .query_async(&mut conn)
-            .await?;
-        let name = name.ok_or(RedisStoreError::UnknownUser)?;
-        let value = SessionValue {
-            user_id,
-            last_seen: self.clock.now(),
-            name,
-        };
-        let lifetime = self.config.absolute_lifetime.as_secs().max(1);
-        let created: Option<String> = redis::cmd("SET")
-            .arg(Self::session_key(token))
-            .arg(value.to_string())
-            .arg("NX")
-            .arg("EX")
-            .arg(lifetime)
-            .query_async(&mut conn)
-            .await?;
-        created.map(drop).ok_or(RedisStoreError::SessionExists)
-    }
-
-    /// `DEL session:{hex}`: the token is dead on every instance at once.
-    async fn delete_session(&self, token: &Token) -> Result<bool, RedisStoreError> {
-        let deleted: i64 = redis::cmd("DEL")
-            .arg(Self::session_key(token))
-            .query_async(&mut self.conn.clone())
-            .await?;
-        Ok(deleted > 0)
-    }
-}
-
 /// A session record: `"{user id} {last seen} {user name}"` (the name last: it may contain
 /// spaces).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,8 +419,8 @@ mod tests {
     }
 
     #[test]
-    fn store_is_send_sync_and_a_site_store() {
-        fn assert_site_store<S: SiteStore>() {}
-        assert_site_store::<RedisStore>();
+    fn store_is_a_send_sync_clone_handle() {
+        fn assert_handle<S: Clone + Send + Sync + 'static>() {}
+        assert_handle::<RedisStore>();
     }
 }

@@ -8,7 +8,7 @@ mod redis_server;
 
 use std::time::Duration;
 
-use example_common::{ManualClock, SessionConfig, SiteStore as _, User};
+use example_common::{ManualClock, SessionConfig, User};
 use example_redis::{RedisStore, RedisStoreError};
 use redis::aio::MultiplexedConnection;
 use redis_server::RedisServer;

@@ -1,0 +1,128 @@
+//! The site's axum glue over [`RedisStore`]: the routes and handlers of `example-axum`, with
+//! every store call awaited (Redis is a network round trip) and the package name
+//! `example-redis` in the log.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{Form, FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use example_common::{Credentials, describe, page_home, page_login_failed, page_me};
+use session_axum::{EndSession, SessionToken, Sessions, User};
+
+use crate::{RedisStore, RedisStoreError};
+
+const PACKAGE: &str = "example-redis";
+
+/// The account type the store loads for a session.
+type Account = example_common::User;
+
+/// The handlers' state: the store, and the session configuration the extractors find through
+/// `FromRef`.
+#[derive(Clone)]
+struct App {
+    store: RedisStore,
+    sessions: Sessions<Account>,
+}
+
+impl FromRef<App> for Sessions<Account> {
+    fn from_ref(app: &App) -> Self {
+        app.sessions.clone()
+    }
+}
+
+/// Serves the site on `addr` until the process ends, with the session cookie of
+/// [`cookie_proxy`](example_common::cookie_proxy)`("example-redis", addr, secure_cookies)`.
+/// Prints that function's loopback notice (on a loopback address), then the lines of
+/// [`announce`](example_common::announce) with `about_store` (such as `redis URL`).
+///
+/// Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
+/// `GET /me` (401 without a session), `POST /logout`.
+///
+/// # Errors
+///
+/// Binding or serving failed.
+pub async fn serve(
+    store: RedisStore,
+    addr: SocketAddr,
+    secure_cookies: bool,
+    about_store: &str,
+) -> std::io::Result<()> {
+    let proxy = example_common::cookie_proxy(PACKAGE, addr, secure_cookies);
+    let app = App {
+        sessions: Sessions::new(proxy, store.clone()),
+        store,
+    };
+    let router = Router::new()
+        .route("/", get(index))
+        .route("/login", post(login))
+        .route("/me", get(me))
+        .route("/logout", post(logout))
+        .with_state(app);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    example_common::announce(PACKAGE, about_store, listener.local_addr()?);
+    axum::serve(listener, router).await
+}
+
+async fn index(user: Option<User<Account>>) -> Html<String> {
+    Html(page_home(user.as_deref()))
+}
+
+async fn me(user: User<Account>) -> Html<String> {
+    Html(page_me(&user.name))
+}
+
+/// 303 to `/me` with a new session cookie, or 401 with the form.
+async fn login(
+    State(app): State<App>,
+    old: Option<SessionToken<Account>>,
+    Form(form): Form<Credentials>,
+) -> Result<Response, Response> {
+    let account = app
+        .store
+        .verify_password(&form.username, &form.password)
+        .await
+        .map_err(failed("verify_password"))?;
+    let Some(account) = account else {
+        return Ok((StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response());
+    };
+    // Session fixation defence: forget whatever session the request carried, then issue a
+    // brand-new token.
+    if let Some(old) = old {
+        app.store
+            .delete_session(old.token())
+            .await
+            .map_err(failed("delete_session"))?;
+    }
+    let (token, start) = app.sessions.start().map_err(IntoResponse::into_response)?;
+    app.store
+        .create_session(&token, account.id)
+        .await
+        .map_err(failed("create_session"))?;
+    Ok((start, Redirect::to("/me")).into_response())
+}
+
+/// 303 to `/` with a removal cookie, after deleting the session the request carried (a
+/// logout on one instance is a logout on all of them).
+async fn logout(
+    State(app): State<App>,
+    token: Option<SessionToken<Account>>,
+) -> Result<(EndSession, Redirect), Response> {
+    if let Some(token) = token {
+        app.store
+            .delete_session(token.token())
+            .await
+            .map_err(failed("delete_session"))?;
+    }
+    Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// What a failed store call answers: its error logged with the cause, and a bare 500.
+fn failed(what: &'static str) -> impl Fn(RedisStoreError) -> Response {
+    move |err| {
+        eprintln!("{PACKAGE}: {what} failed: {}", describe(&err));
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    }
+}
