@@ -1,7 +1,8 @@
 //! `cargo run -p example-redis -- --redis redis://127.0.0.1:6379 --addr 127.0.0.1:3000`: the
-//! example site of `example-axum` (same routes, same pages, the same axum glue) with users and
-//! sessions in Redis, so that several instances share them. Start as many as you like on one
-//! Redis: a login on one instance is a session on all of them, a logout ends it on all.
+//! example site of `example-axum` (same routes, same pages; its axum glue is `src/site.rs`)
+//! with users and sessions in Redis, so that several instances share them. Start as many as
+//! you like on one Redis: a login on one instance is a session on all of them, a logout ends
+//! it on all.
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
