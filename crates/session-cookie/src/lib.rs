@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod adapter;
+mod cross_origin;
 mod error;
 #[cfg(feature = "http")]
 mod headers;
@@ -12,6 +13,10 @@ mod rejection;
 mod set_cookie;
 mod template;
 
+pub use crate::cross_origin::{
+    CrossOrigin, CrossOriginConfigError, CrossOriginRefusal, CrossOriginRequest,
+    MAX_BYPASS_PATH_BYTES, MAX_ORIGIN_BYTES,
+};
 pub use crate::error::ConfigError;
 pub use crate::loader::{Loader, LoaderFn};
 pub use crate::parse::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};

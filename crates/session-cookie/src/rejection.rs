@@ -1,7 +1,10 @@
 use core::fmt;
 
-/// Why an adapter's session extractor (or guard) rejected a request, or why a session could
-/// not be started: the framework-neutral reason, its status code and its static text.
+use crate::CrossOriginRefusal;
+
+/// Why an adapter's session extractor (or guard, the cross-origin one included) rejected a
+/// request, or why a session could not be started: the framework-neutral reason, its status
+/// code and its static text.
 ///
 /// Each adapter's `SessionRejection` (axum's `IntoResponse`, actix-web's `ResponseError`)
 /// answers with [`status_code`](Self::status_code) and [`as_str`](Self::as_str) as a
@@ -40,19 +43,24 @@ pub enum RejectionReason {
     /// `500 Internal Server Error`; the generator's error is the rejection's
     /// [`source`](std::error::Error::source).
     StartFailed,
+    /// A cross-origin guard refused a request that may change state
+    /// ([`CrossOrigin::check`](crate::CrossOrigin::check)); the refusal names the rule, for
+    /// logs. Answered with `403 Forbidden` and one body for every rule.
+    CrossOrigin(CrossOriginRefusal),
 }
 
 impl RejectionReason {
     /// The HTTP status code the rejection answers with: 401 for
-    /// [`NoSession`](Self::NoSession), 500 otherwise. Adapters turn it into their own
-    /// `StatusCode` type.
+    /// [`NoSession`](Self::NoSession), 403 for [`CrossOrigin`](Self::CrossOrigin), 500
+    /// otherwise. Adapters turn it into their own `StatusCode` type.
     ///
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::RejectionReason;
+    /// use session_cookie::{CrossOriginRefusal, RejectionReason};
     ///
     /// assert_eq!(RejectionReason::NoSession.status_code(), 401);
+    /// assert_eq!(RejectionReason::CrossOrigin(CrossOriginRefusal::NullOrigin).status_code(), 403);
     /// assert_eq!(RejectionReason::LoaderFailed.status_code(), 500);
     /// assert_eq!(RejectionReason::NotConfigured.status_code(), 500);
     /// assert_eq!(RejectionReason::StartFailed.status_code(), 500);
@@ -61,6 +69,7 @@ impl RejectionReason {
     pub const fn status_code(self) -> u16 {
         match self {
             Self::NoSession => 401,
+            Self::CrossOrigin(_) => 403,
             Self::LoaderFailed | Self::NotConfigured | Self::StartFailed => 500,
         }
     }
@@ -68,14 +77,19 @@ impl RejectionReason {
     /// A static description, which is also the response body: safe to log and to send.
     ///
     /// A store failure and a configuration bug share one text, so a client cannot tell them
-    /// apart.
+    /// apart; every cross-origin refusal has one text too (the refusal's own
+    /// [`as_str`](CrossOriginRefusal::as_str) is for logs).
     ///
     /// # Examples
     ///
     /// ```
-    /// use session_cookie::RejectionReason;
+    /// use session_cookie::{CrossOriginRefusal, RejectionReason};
     ///
     /// assert_eq!(RejectionReason::NoSession.as_str(), "no valid session");
+    /// assert_eq!(
+    ///     RejectionReason::CrossOrigin(CrossOriginRefusal::SecFetchSite).as_str(),
+    ///     "cross-origin request refused",
+    /// );
     /// assert_eq!(
     ///     RejectionReason::LoaderFailed.as_str(),
     ///     RejectionReason::NotConfigured.as_str(),
@@ -87,6 +101,7 @@ impl RejectionReason {
             Self::NoSession => "no valid session",
             Self::LoaderFailed | Self::NotConfigured => "the session could not be loaded",
             Self::StartFailed => "the session could not be started",
+            Self::CrossOrigin(_) => "cross-origin request refused",
         }
     }
 }
@@ -101,15 +116,22 @@ impl fmt::Display for RejectionReason {
 mod tests {
     use super::*;
 
+    const ALL: [RejectionReason; 6] = [
+        RejectionReason::NoSession,
+        RejectionReason::LoaderFailed,
+        RejectionReason::NotConfigured,
+        RejectionReason::StartFailed,
+        RejectionReason::CrossOrigin(CrossOriginRefusal::SecFetchSite),
+        RejectionReason::CrossOrigin(CrossOriginRefusal::MalformedHeaders),
+    ];
+
     #[test]
-    fn only_no_session_is_a_client_error() {
-        for reason in [
-            RejectionReason::NoSession,
-            RejectionReason::LoaderFailed,
-            RejectionReason::NotConfigured,
-            RejectionReason::StartFailed,
-        ] {
-            let client = reason == RejectionReason::NoSession;
+    fn only_no_session_and_cross_origin_are_client_errors() {
+        for reason in ALL {
+            let client = matches!(
+                reason,
+                RejectionReason::NoSession | RejectionReason::CrossOrigin(_)
+            );
             assert_eq!((400..500).contains(&reason.status_code()), client);
             assert_eq!(reason.to_string(), reason.as_str());
         }
@@ -118,12 +140,7 @@ mod tests {
     #[cfg(feature = "http")]
     #[test]
     fn status_codes_are_valid_http_statuses() {
-        for reason in [
-            RejectionReason::NoSession,
-            RejectionReason::LoaderFailed,
-            RejectionReason::NotConfigured,
-            RejectionReason::StartFailed,
-        ] {
+        for reason in ALL {
             assert!(http::StatusCode::from_u16(reason.status_code()).is_ok());
         }
     }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use session_token::GenerateError;
 
-use crate::RejectionReason;
 use crate::adapter::LoadError;
+use crate::{CrossOriginRefusal, RejectionReason};
 
 /// Why an adapter refused a request or could not start a session: the
 /// [`RejectionReason`] and, for failures, their cause.
@@ -112,6 +112,30 @@ impl Rejection {
         Self {
             reason: RejectionReason::StartFailed,
             source: Some(Arc::new(source)),
+        }
+    }
+
+    /// [`RejectionReason::CrossOrigin`]: 403, the answer of a cross-origin guard to a
+    /// refused request ([`CrossOrigin::check`](crate::CrossOrigin::check)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::adapter::Rejection;
+    /// use session_cookie::{CrossOrigin, CrossOriginRequest, RejectionReason};
+    ///
+    /// let request = CrossOriginRequest::new(b"POST", b"/logout")
+    ///     .with_sec_fetch_site([b"cross-site".as_slice()]);
+    /// let refusal = CrossOrigin::new().check(&request).unwrap_err();
+    /// let rejection = Rejection::cross_origin(refusal);
+    /// assert_eq!(rejection.reason(), RejectionReason::CrossOrigin(refusal));
+    /// assert_eq!((rejection.status_code(), rejection.body()), (403, "cross-origin request refused"));
+    /// ```
+    #[must_use]
+    pub const fn cross_origin(refusal: CrossOriginRefusal) -> Self {
+        Self {
+            reason: RejectionReason::CrossOrigin(refusal),
+            source: None,
         }
     }
 
