@@ -97,6 +97,10 @@ fn poll_slot<U: Clone>(slot: &Slot<U>, cx: &mut Context<'_>) -> Poll<Outcome<U>>
     let mut state = slot.state.borrow_mut();
     match poll {
         Poll::Ready(outcome) => {
+            #[cfg(feature = "tracing")]
+            if let Err(error) = &outcome {
+                session_cookie::adapter::log::loader_failed(error);
+            }
             let previous = mem::replace(&mut *state, State::Done(outcome.clone()));
             drop(state);
             if let State::Loading { wakers, .. } = previous {

@@ -116,6 +116,8 @@ impl ResponseError for SessionRejection {
     /// The status with the static body as `text/plain`: nothing from the request or the
     /// store.
     fn error_response(&self) -> HttpResponse {
+        #[cfg(feature = "tracing")]
+        session_cookie::adapter::log::rejected(self.reason());
         HttpResponse::build(self.status())
             .insert_header((
                 header::CONTENT_TYPE,

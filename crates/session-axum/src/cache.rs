@@ -49,6 +49,10 @@ where
                 return Ok(None);
             };
             let outcome = loader.load_ref(&token).await;
+            #[cfg(feature = "tracing")]
+            if let Err(error) = &outcome {
+                session_cookie::adapter::log::loader_failed(error);
+            }
             parts.extensions.insert(Loaded::<U, N> {
                 owner: loader.id(),
                 outcome: outcome.clone(),

@@ -109,6 +109,8 @@ impl StdError for SessionRejection {
 
 impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
+        #[cfg(feature = "tracing")]
+        session_cookie::adapter::log::rejected(self.reason());
         // Static text only: never the cookie, the token or the loader's error.
         (self.status(), self.0.body()).into_response()
     }

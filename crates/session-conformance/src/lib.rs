@@ -21,11 +21,15 @@
 //! }
 //! ```
 
+mod logs;
 mod scenario;
 mod store;
 
 use session_cookie::CookieProxy;
 
+pub use crate::logs::{
+    Captured, FAILURE_CHAIN, QueryFailed, capture, check_failure_log, failing_loader,
+};
 pub use crate::scenario::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, SetCookieRule, answers_body, scenarios,
     token_body,

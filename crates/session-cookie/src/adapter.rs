@@ -49,10 +49,15 @@
 
 mod apply;
 mod dyn_loader;
+mod error_chain;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub mod log;
 mod pending;
 mod rejection;
 
 pub use self::apply::{NO_STORE, ResponseHeaders, apply};
 pub use self::dyn_loader::{DynLoader, LoadError, LoadFuture, LoaderId};
+pub use self::error_chain::ErrorChain;
 pub use self::pending::PendingCookie;
 pub use self::rejection::Rejection;
