@@ -269,20 +269,37 @@ impl CrossOrigin {
     /// assert_eq!(guard.check(&own), Ok(()));
     /// ```
     pub fn check(&self, request: &CrossOriginRequest<'_>) -> Result<(), CrossOriginRefusal> {
+        self.decide(
+            request.method,
+            request.path,
+            || request.origin,
+            || request.sec_fetch_site,
+            || (request.authority, request.host),
+        )
+    }
+
+    /// The rules, in order. Each header is asked for only when a rule needs it, so a caller
+    /// that looks headers up in a map ([`check_http`](Self::check_http)) does no lookup for a
+    /// safe method and none of `Host` when `Sec-Fetch-Site` decides.
+    #[inline]
+    fn decide<'a>(
+        &self,
+        method: &[u8],
+        path: &[u8],
+        origin: impl FnOnce() -> Field<'a>,
+        sec_fetch_site: impl FnOnce() -> Field<'a>,
+        host: impl FnOnce() -> (Option<&'a [u8]>, Field<'a>),
+    ) -> Result<(), CrossOriginRefusal> {
         // 1. Safe methods, byte for byte (methods are case-sensitive; TRACE is not exempt).
-        if matches!(request.method, b"GET" | b"HEAD" | b"OPTIONS") {
+        if matches!(method, b"GET" | b"HEAD" | b"OPTIONS") {
             return Ok(());
         }
         // 2. The application's exact paths.
-        if self
-            .bypass_paths
-            .iter()
-            .any(|p| p.as_bytes() == request.path)
-        {
+        if self.bypass_paths.iter().any(|p| p.as_bytes() == path) {
             return Ok(());
         }
         // 3. Trusted origins, once the one Origin header is known to be readable.
-        let origin = match request.origin {
+        let origin = match origin() {
             Field::Absent => None,
             Field::One(value) if value.len() <= MAX_ORIGIN_BYTES && value.is_ascii() => Some(value),
             Field::One(_) | Field::Several => return Err(CrossOriginRefusal::MalformedHeaders),
@@ -293,7 +310,7 @@ impl CrossOrigin {
             }
         }
         // 4. What the browser says about the initiator.
-        match request.sec_fetch_site {
+        match sec_fetch_site() {
             Field::One(b"same-origin" | b"none") => return Ok(()),
             Field::One(b"cross-site" | b"same-site") => {
                 return Err(CrossOriginRefusal::SecFetchSite);
@@ -312,20 +329,21 @@ impl CrossOrigin {
         let Some(authority) = origin::authority(origin) else {
             return Err(CrossOriginRefusal::MalformedHeaders);
         };
-        let host = match (request.authority, request.host) {
+        let request_host = match host() {
             (Some(authority), _) | (None, Field::One(authority)) => authority,
             (None, Field::Absent) => return Err(CrossOriginRefusal::NoHost),
             (None, Field::Several) => return Err(CrossOriginRefusal::MalformedHeaders),
         };
-        if authority == host {
+        if authority == request_host {
             Ok(())
         } else {
             Err(CrossOriginRefusal::OriginMismatch)
         }
     }
 
-    /// [`check`](Self::check) on an `http` 1.x request: the same as
-    /// `self.check(&CrossOriginRequest::from_http(request))`.
+    /// [`check`](Self::check) on an `http` 1.x request: the same decision as
+    /// `self.check(&CrossOriginRequest::from_http(request))`, with each header looked up
+    /// only when a rule needs it (none for `GET`).
     ///
     /// # Errors
     ///
@@ -348,7 +366,21 @@ impl CrossOrigin {
     /// ```
     #[cfg(feature = "http")]
     pub fn check_http<B>(&self, request: &http::Request<B>) -> Result<(), CrossOriginRefusal> {
-        self.check(&CrossOriginRequest::from_http(request))
+        use http::header::{HOST, HeaderValue, ORIGIN};
+
+        let headers = request.headers();
+        let uri = request.uri();
+        let values = |name| Field::of(headers.get_all(name).iter().map(HeaderValue::as_bytes));
+        self.decide(
+            request.method().as_str().as_bytes(),
+            uri.path().as_bytes(),
+            || values(&ORIGIN),
+            || values(&SEC_FETCH_SITE),
+            || {
+                let authority = uri.authority().map(|a| a.as_str().as_bytes());
+                (authority, values(&HOST))
+            },
+        )
     }
 }
 
