@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache;
+mod cross_origin;
 mod guard;
 mod rejection;
 mod response;
@@ -9,6 +10,7 @@ mod sessions;
 mod token;
 mod user;
 
+pub use crate::cross_origin::{RequireSameOrigin, RequireSameOriginMiddleware};
 pub use crate::guard::{RequireUser, RequireUserMiddleware};
 pub use crate::rejection::SessionRejection;
 pub use crate::response::{EndSession, RefreshSession, SessionResponseExt, StartSession};
@@ -17,4 +19,7 @@ pub use crate::token::{MaybeSessionToken, SessionToken};
 pub use crate::user::{MaybeUser, MaybeUserFuture, User, UserFuture};
 
 // Re-exported so applications name the same versions this crate uses.
-pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, RejectionReason, Token};
+pub use session_cookie::{
+    self, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader, RejectionReason,
+    Token,
+};

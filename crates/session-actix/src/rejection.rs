@@ -8,7 +8,8 @@ use session_cookie::RejectionReason;
 use session_cookie::adapter::Rejection;
 
 /// The error of [`User`](crate::User), [`MaybeUser`](crate::MaybeUser),
-/// [`SessionToken`](crate::SessionToken), the [`RequireUser`](crate::RequireUser) guard and
+/// [`SessionToken`](crate::SessionToken), the [`RequireUser`](crate::RequireUser) and
+/// [`RequireSameOrigin`](crate::RequireSameOrigin) guards and
 /// [`Sessions::start`](crate::Sessions::start).
 ///
 /// As a response ([`ResponseError`]) it is the [`status`](Self::status) with the static
@@ -61,8 +62,9 @@ impl SessionRejection {
         self.0.reason()
     }
 
-    /// The status code of the response: 401 for no session, 500 for a loader failure, a
-    /// missing configuration or a session that could not be started.
+    /// The status code of the response: 401 for no session, 403 for a cross-origin refusal,
+    /// 500 for a loader failure, a missing configuration or a session that could not be
+    /// started.
     ///
     /// # Examples
     ///
@@ -77,7 +79,8 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        // 401 or 500 (`RejectionReason::status_code`): always valid, the fallback is never taken.
+        // 401, 403 or 500 (`RejectionReason::status_code`): always valid, the fallback is never
+        // taken.
         StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }

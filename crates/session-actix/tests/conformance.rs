@@ -4,9 +4,13 @@
 use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpRequest, HttpResponse, web};
-use session_actix::{MaybeSessionToken, MaybeUser, SessionRejection, SessionToken, Sessions, User};
+use session_actix::{
+    CrossOriginRefusal, MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionRejection,
+    SessionToken, Sessions, User,
+};
 use session_conformance::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
     token_body,
@@ -111,11 +115,13 @@ async fn send<S, B>(
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
 {
-    let mut request = TestRequest::get().uri(route.path());
-    for value in &scenario.cookies {
+    let method = Method::from_bytes(scenario.method.as_bytes())
+        .map_err(|e| format!("{}: bad test method: {e}", scenario.name))?;
+    let mut request = TestRequest::default().method(method).uri(route.path());
+    for (name, value) in scenario.request_headers() {
         let value = actix_web::http::header::HeaderValue::from_bytes(value)
             .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
-        request = request.append_header((actix_web::http::header::COOKIE, value));
+        request = request.append_header((name, value));
     }
     Ok(test::call_service(app, request.to_request()).await)
 }
@@ -125,18 +131,23 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     let sessions = Sessions::new(session_conformance::proxy(), store.loader());
     let app = init_service(
         App::new()
+            .wrap(RequireSameOrigin::new(session_conformance::cross_origin()))
             .app_data(sessions.clone())
             .app_data(web::Data::new(Arc::clone(&store)))
             .route(Route::User.path(), web::get().to(user))
             .route(Route::Maybe.path(), web::get().to(maybe))
-            .route(Route::Public.path(), web::get().to(public))
+            .route(Route::Public.path(), web::route().to(public))
             .route(Route::Many.path(), web::get().to(many))
-            .route(Route::Login.path(), web::get().to(login))
-            .route(Route::Logout.path(), web::get().to(logout))
+            .route(Route::Login.path(), web::route().to(login))
+            .route(Route::Logout.path(), web::route().to(logout))
             .route(Route::Refresh.path(), web::get().to(refresh))
             .route(Route::Token.path(), web::get().to(token))
             .route(Route::Both.path(), web::get().to(both))
             .route(Route::Twice.path(), web::get().to(twice))
+            .route(
+                Route::Webhook.path(),
+                web::route().to(|| async { "webhook" }),
+            )
             .service(
                 web::scope("/guarded")
                     .wrap(sessions.require_user())
@@ -151,6 +162,11 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     }
     let response = send(&app, scenario.route, scenario).await?;
     let status = response.status().as_u16();
+    let refusal = response
+        .response()
+        .extensions()
+        .get::<CrossOriginRefusal>()
+        .copied();
     let headers = response
         .headers()
         .iter()
@@ -166,6 +182,7 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
             status,
             headers,
             body,
+            refusal,
         },
         &store,
     )

@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache;
+mod cross_origin;
 mod guard;
 mod rejection;
 mod response;
@@ -15,6 +16,7 @@ mod user;
 #[doc = include_str!("../../../README.md")]
 struct WorkspaceReadme;
 
+pub use crate::cross_origin::{RequireSameOrigin, RequireSameOriginFuture, RequireSameOriginLayer};
 pub use crate::guard::{RequireUser, RequireUserLayer};
 pub use crate::rejection::SessionRejection;
 pub use crate::response::{EndSession, RefreshSession, StartSession};
@@ -23,4 +25,7 @@ pub use crate::token::SessionToken;
 pub use crate::user::User;
 
 // Re-exported so applications name the same versions this crate uses.
-pub use session_cookie::{self, CookieProxy, DuplicatePolicy, Loader, RejectionReason, Token};
+pub use session_cookie::{
+    self, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader, RejectionReason,
+    Token,
+};

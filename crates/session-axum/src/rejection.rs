@@ -7,8 +7,9 @@ use session_cookie::RejectionReason;
 use session_cookie::adapter::Rejection;
 
 /// The rejection of [`User`](crate::User), `Option<User>`,
-/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) guard,
-/// and the error of [`Sessions::start`](crate::Sessions::start).
+/// [`SessionToken`](crate::SessionToken) and the [`RequireUser`](crate::RequireUser) and
+/// [`RequireSameOrigin`](crate::RequireSameOrigin) guards, and the error of
+/// [`Sessions::start`](crate::Sessions::start).
 ///
 /// As a response it is the [`status`](Self::status) with the static
 /// [`reason`](Self::reason) text as a `text/plain` body: never the token, never the loader's
@@ -60,8 +61,8 @@ impl SessionRejection {
         self.0.reason()
     }
 
-    /// The status code of the response: 401 for no session, 500 for a loader failure or a
-    /// session that could not be started.
+    /// The status code of the response: 401 for no session, 403 for a cross-origin refusal,
+    /// 500 for a loader failure or a session that could not be started.
     ///
     /// # Examples
     ///
@@ -76,7 +77,8 @@ impl SessionRejection {
     /// ```
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        // 401 or 500 (`RejectionReason::status_code`): always valid, the fallback is never taken.
+        // 401, 403 or 500 (`RejectionReason::status_code`): always valid, the fallback is never
+        // taken.
         StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }

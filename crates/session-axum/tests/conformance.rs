@@ -7,10 +7,13 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use http::request::Parts;
 use http::{HeaderValue, Request, header};
-use session_axum::{EndSession, SessionRejection, SessionToken, Sessions, User};
+use session_axum::{
+    CrossOriginRefusal, EndSession, RequireSameOriginLayer, SessionRejection, SessionToken,
+    Sessions, User,
+};
 use session_conformance::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
     token_body,
@@ -108,11 +111,11 @@ async fn twice(State(state): State<AppState>, mut parts: Parts) -> String {
 }
 
 async fn send(app: &Router, route: Route, scenario: &Scenario) -> Result<Response, String> {
-    let mut request = Request::get(route.path());
-    for value in &scenario.cookies {
+    let mut request = Request::builder().method(scenario.method).uri(route.path());
+    for (name, value) in scenario.request_headers() {
         let value = HeaderValue::from_bytes(value)
             .map_err(|e| format!("{}: bad test header: {e}", scenario.name))?;
-        request = request.header(header::COOKIE, value);
+        request = request.header(name, value);
     }
     let request = request
         .body(Body::empty())
@@ -132,25 +135,30 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     let app: Router = Router::new()
         .route(Route::User.path(), get(user))
         .route(Route::Maybe.path(), get(maybe))
-        .route(Route::Public.path(), get(public))
+        .route(Route::Public.path(), any(public))
         .route(Route::Many.path(), get(many))
-        .route(Route::Login.path(), get(login))
-        .route(Route::Logout.path(), get(logout))
+        .route(Route::Login.path(), any(login))
+        .route(Route::Logout.path(), any(logout))
         .route(Route::Refresh.path(), get(refresh))
         .route(Route::Token.path(), get(token))
         .route(Route::Both.path(), get(both))
         .route(Route::Twice.path(), get(twice))
+        .route(Route::Webhook.path(), any(|| async { "webhook" }))
         .merge(guarded_routes)
         .with_state(AppState {
             sessions,
             store: Arc::clone(&store),
-        });
+        })
+        .layer(RequireSameOriginLayer::new(
+            session_conformance::cross_origin(),
+        ));
 
     for &earlier in &scenario.before {
         send(&app, earlier, scenario).await?;
     }
     let response = send(&app, scenario.route, scenario).await?;
     let status = response.status().as_u16();
+    let refusal = response.extensions().get::<CrossOriginRefusal>().copied();
     let headers = response
         .headers()
         .iter()
@@ -169,6 +177,7 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
             status,
             headers,
             body,
+            refusal,
         },
         &store,
     )

@@ -25,7 +25,7 @@ mod logs;
 mod scenario;
 mod store;
 
-use session_cookie::CookieProxy;
+use session_cookie::{CookieProxy, CrossOrigin};
 
 pub use crate::logs::{
     Captured, FAILURE_CHAIN, QueryFailed, capture, check_failure_log, failing_loader,
@@ -50,11 +50,36 @@ pub fn proxy() -> CookieProxy<32> {
     CookieProxy::default()
 }
 
+/// The one origin [`cross_origin`] trusts.
+pub const TRUSTED_ORIGIN: &str = "https://trusted.example.com";
+
+/// The cross-origin guard every harness puts in front of the whole app: it trusts
+/// [`TRUSTED_ORIGIN`] and lets [`Route::Webhook`] through.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{Route, TRUSTED_ORIGIN, cross_origin};
+///
+/// let guard = cross_origin();
+/// assert!(guard.trusted_origins().eq([TRUSTED_ORIGIN]));
+/// assert!(guard.insecure_bypass_paths().eq([Route::Webhook.path()]));
+/// ```
+#[must_use]
+pub fn cross_origin() -> CrossOrigin {
+    CrossOrigin::new()
+        .with_trusted_origin(TRUSTED_ORIGIN)
+        .and_then(|guard| guard.with_insecure_bypass_path(Route::Webhook.path()))
+        .unwrap_or_else(|e| unreachable!("a valid configuration: {e}"))
+}
+
 /// The 401 body of every adapter.
 pub const NO_SESSION_BODY: &str = "no valid session";
 /// The 500 body of every adapter when the loader fails.
 pub const LOADER_FAILED_BODY: &str = "the session could not be loaded";
-/// The `Content-Type` of every 401/500 answer.
+/// The 403 body of every adapter's cross-origin guard.
+pub const CROSS_ORIGIN_BODY: &str = "cross-origin request refused";
+/// The `Content-Type` of every 401/403/500 answer.
 pub const ERROR_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 
 #[cfg(test)]
@@ -67,6 +92,11 @@ mod tests {
         assert_eq!(RejectionReason::NoSession.as_str(), NO_SESSION_BODY);
         assert_eq!(RejectionReason::LoaderFailed.as_str(), LOADER_FAILED_BODY);
         assert_eq!(RejectionReason::NotConfigured.as_str(), LOADER_FAILED_BODY);
+        let refusal = session_cookie::CrossOriginRefusal::NullOrigin;
+        assert_eq!(
+            RejectionReason::CrossOrigin(refusal).as_str(),
+            CROSS_ORIGIN_BODY
+        );
     }
 
     #[test]

@@ -2,11 +2,12 @@
 
 use core::fmt;
 
+use session_cookie::CrossOriginRefusal;
 use session_token::Token;
 
 use crate::{
-    ERROR_CONTENT_TYPE, KnownToken, LOADER_FAILED_BODY, NO_SESSION_BODY, STORE_SECRET, TestStore,
-    TestUser, proxy,
+    CROSS_ORIGIN_BODY, ERROR_CONTENT_TYPE, KnownToken, LOADER_FAILED_BODY, NO_SESSION_BODY,
+    STORE_SECRET, TestStore, TestUser, proxy,
 };
 
 /// The `Cache-Control` the [`Route::Login`] and [`Route::Refresh`] handlers set before their
@@ -15,6 +16,11 @@ use crate::{
 pub const CACHEABLE: &str = "public, max-age=600";
 
 /// The routes every harness mounts, and what their handlers do.
+///
+/// The whole app is behind the adapter's cross-origin guard, configured with
+/// [`cross_origin`](crate::cross_origin). [`Public`](Self::Public), [`Login`](Self::Login),
+/// [`Logout`](Self::Logout) and [`Webhook`](Self::Webhook) answer every method; the others
+/// `GET`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
     /// `GET /user`: the required user extractor; body `user {name}`.
@@ -49,11 +55,14 @@ pub enum Route {
     /// `GET /twice`: the adapter's plain function (`Sessions::user`) called twice, one call
     /// after the other, in one handler; body [`answers_body`] of the two.
     Twice,
+    /// `/webhook`, any method: no extractor, the cross-origin guard's bypassed path; body
+    /// `webhook`.
+    Webhook,
 }
 
 impl Route {
     /// Every route.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::User,
         Self::Maybe,
         Self::Public,
@@ -65,6 +74,7 @@ impl Route {
         Self::Token,
         Self::Both,
         Self::Twice,
+        Self::Webhook,
     ];
 
     /// The request path.
@@ -88,6 +98,7 @@ impl Route {
             Self::Token => "/token",
             Self::Both => "/both",
             Self::Twice => "/twice",
+            Self::Webhook => "/webhook",
         }
     }
 }
@@ -150,14 +161,18 @@ pub enum SetCookieRule {
 pub struct Scenario {
     /// A unique, descriptive name.
     pub name: &'static str,
-    /// Requests sent first, in this order, with the same `Cookie` headers, to the same app
+    /// Requests sent first, in this order, with the same method and headers, to the same app
     /// and store; their responses are not checked, their loader calls are counted (what
     /// happens across requests).
     pub before: Vec<Route>,
+    /// The request method: `GET` but for the cross-origin rows.
+    pub method: &'static str,
     /// Where the request goes.
     pub route: Route,
     /// The request's `Cookie` headers, one entry per header, raw bytes (some are not UTF-8).
     pub cookies: Vec<Vec<u8>>,
+    /// Other request headers, in order (`host`, `origin`, `sec-fetch-site`).
+    pub headers: Vec<(&'static str, &'static str)>,
     /// The response status.
     pub expect_status: u16,
     /// The exact response body.
@@ -168,6 +183,10 @@ pub struct Scenario {
     pub expect_set_cookie: SetCookieRule,
     /// Records the request must have deleted.
     pub expect_deleted: Vec<KnownToken>,
+    /// Records the request must have left in place.
+    pub expect_kept: Vec<KnownToken>,
+    /// The cross-origin refusal the response must carry (in its extensions), if any.
+    pub expect_refusal: Option<CrossOriginRefusal>,
 }
 
 /// One response header as the harness saw it.
@@ -190,6 +209,8 @@ pub struct Observed {
     pub headers: Vec<ObservedHeader>,
     /// The body.
     pub body: Vec<u8>,
+    /// The [`CrossOriginRefusal`] in the response's extensions.
+    pub refusal: Option<CrossOriginRefusal>,
 }
 
 impl Observed {
@@ -203,10 +224,30 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 impl Scenario {
+    /// Every request header, in order: the `Cookie` headers, then [`headers`](Self::headers).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let table = session_conformance::scenarios();
+    /// let cross = table.iter().find(|s| s.method == "POST").unwrap();
+    /// assert!(cross.request_headers().any(|(name, _)| name == "sec-fetch-site"));
+    /// ```
+    pub fn request_headers(&self) -> impl Iterator<Item = (&'static str, &[u8])> {
+        self.cookies
+            .iter()
+            .map(|value| ("cookie", value.as_slice()))
+            .chain(
+                self.headers
+                    .iter()
+                    .map(|&(name, value)| (name, value.as_bytes())),
+            )
+    }
+
     /// Checks a response (and the store after it) against the scenario.
     ///
     /// Beyond the fields: no body or header other than `Set-Cookie` contains a known token
-    /// or [`STORE_SECRET`]; 401 and 500 answers are `text/plain; charset=utf-8`.
+    /// or [`STORE_SECRET`]; 401, 403 and 500 answers are `text/plain; charset=utf-8`.
     ///
     /// # Errors
     ///
@@ -218,7 +259,8 @@ impl Scenario {
     /// use session_conformance::{Observed, ObservedHeader, Route, TestStore, scenarios};
     ///
     /// let scenario = scenarios().into_iter().find(|s| s.route == Route::Public).unwrap();
-    /// let observed = Observed { status: 200, headers: vec![], body: b"public".to_vec() };
+    /// let observed =
+    ///     Observed { status: 200, headers: vec![], body: b"public".to_vec(), refusal: None };
     /// assert_eq!(scenario.check(&observed, &TestStore::new()), Ok(()));
     /// ```
     pub fn check(&self, observed: &Observed, store: &TestStore) -> Result<(), String> {
@@ -245,7 +287,13 @@ impl Scenario {
                 self.expect_loader_calls
             ));
         }
-        if matches!(observed.status, 401 | 500) {
+        if observed.refusal != self.expect_refusal {
+            fail(format!(
+                "cross-origin refusal {:?} (expected {:?})",
+                observed.refusal, self.expect_refusal
+            ));
+        }
+        if matches!(observed.status, 401 | 403 | 500) {
             let content_type: Vec<_> = observed.values("content-type").collect();
             if content_type.len() != 1 || content_type[0].value != ERROR_CONTENT_TYPE.as_bytes() {
                 fail(format!("content-type {content_type:?} on an error"));
@@ -272,6 +320,11 @@ impl Scenario {
         for token in &self.expect_deleted {
             if store.contains(&token.token()) {
                 fail(format!("the record of {token:?} was not deleted"));
+            }
+        }
+        for token in &self.expect_kept {
+            if !store.contains(&token.token()) {
+                fail(format!("the record of {token:?} was deleted"));
             }
         }
 
@@ -378,13 +431,17 @@ pub fn scenarios() -> Vec<Scenario> {
     let base = |name, route, cookies, status, body, calls| Scenario {
         name,
         before: Vec::new(),
+        method: "GET",
         route,
         cookies,
+        headers: Vec::new(),
         expect_status: status,
         expect_body: body,
         expect_loader_calls: calls,
         expect_set_cookie: SetCookieRule::None,
         expect_deleted: Vec::new(),
+        expect_kept: Vec::new(),
+        expect_refusal: None,
     };
     let unauthorized =
         |name, route, cookies, calls| base(name, route, cookies, 401, NO_SESSION_BODY, calls);
@@ -649,7 +706,171 @@ pub fn scenarios() -> Vec<Scenario> {
             )
         },
     ]);
+
+    table.extend(cross_origin_rows(&ada));
     table
+}
+
+/// The cross-origin guard ([`cross_origin`](crate::cross_origin)), in front of every route:
+/// login and logout CSRF refused with nothing done, the site's own requests and header-less
+/// clients served.
+#[allow(clippy::too_many_lines)] // a table
+fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
+    use CrossOriginRefusal::{MalformedHeaders, NullOrigin, OriginMismatch, SecFetchSite};
+    use KnownToken::Ada;
+    use Route::{Login, Logout, Public, Webhook};
+
+    const HOST: (&str, &str) = ("host", "app.example.com");
+    const SITE_ORIGIN: (&str, &str) = ("origin", "https://app.example.com");
+    const EVIL_ORIGIN: (&str, &str) = ("origin", "https://evil.example");
+    const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+    const CROSS_SITE: (&str, &str) = ("sec-fetch-site", "cross-site");
+
+    let request = |name, method, route, headers: &[(&'static str, &'static str)]| Scenario {
+        name,
+        before: Vec::new(),
+        method,
+        route,
+        cookies: one(ada),
+        headers: headers.to_vec(),
+        expect_status: 200,
+        expect_body: "",
+        expect_loader_calls: 0,
+        expect_set_cookie: SetCookieRule::None,
+        expect_deleted: Vec::new(),
+        expect_kept: Vec::new(),
+        expect_refusal: None,
+    };
+    // Refused before any handler: nothing deleted, no cookie, no loader call.
+    let refused = |name, method, route, headers, refusal| Scenario {
+        expect_status: 403,
+        expect_body: CROSS_ORIGIN_BODY,
+        expect_kept: vec![Ada],
+        expect_refusal: Some(refusal),
+        ..request(name, method, route, headers)
+    };
+    let logged_in = |name, headers| Scenario {
+        expect_body: "logged in",
+        expect_set_cookie: SetCookieRule::NewSession,
+        expect_deleted: vec![Ada],
+        ..request(name, "POST", Login, headers)
+    };
+    let logged_out = |name, headers| Scenario {
+        expect_body: "logged out",
+        expect_set_cookie: SetCookieRule::Removal,
+        expect_deleted: vec![Ada],
+        ..request(name, "POST", Logout, headers)
+    };
+
+    vec![
+        refused(
+            "cross-origin: login from another site",
+            "POST",
+            Login,
+            &[HOST, EVIL_ORIGIN, CROSS_SITE],
+            SecFetchSite,
+        ),
+        refused(
+            "cross-origin: logout from another site",
+            "POST",
+            Logout,
+            &[HOST, EVIL_ORIGIN, CROSS_SITE],
+            SecFetchSite,
+        ),
+        refused(
+            "cross-origin: logout from a sibling subdomain",
+            "POST",
+            Logout,
+            &[
+                HOST,
+                ("origin", "https://blog.example.com"),
+                ("sec-fetch-site", "same-site"),
+            ],
+            SecFetchSite,
+        ),
+        refused(
+            "cross-origin: PUT from another site",
+            "PUT",
+            Logout,
+            &[HOST, CROSS_SITE],
+            SecFetchSite,
+        ),
+        refused(
+            "cross-origin: logout from an old browser on another site",
+            "POST",
+            Logout,
+            &[HOST, EVIL_ORIGIN],
+            OriginMismatch,
+        ),
+        refused(
+            "cross-origin: login from an old browser on another port",
+            "POST",
+            Login,
+            &[HOST, ("origin", "https://app.example.com:8443")],
+            OriginMismatch,
+        ),
+        refused(
+            "cross-origin: login with Origin null",
+            "POST",
+            Login,
+            &[HOST, ("origin", "null")],
+            NullOrigin,
+        ),
+        refused(
+            "cross-origin: login with two Origin headers",
+            "POST",
+            Login,
+            &[HOST, SITE_ORIGIN, EVIL_ORIGIN],
+            MalformedHeaders,
+        ),
+        refused(
+            "cross-origin: login with two Sec-Fetch-Site headers",
+            "POST",
+            Login,
+            &[HOST, SAME_ORIGIN, CROSS_SITE],
+            MalformedHeaders,
+        ),
+        Scenario {
+            expect_body: "public",
+            ..request(
+                "cross-origin: GET from another site",
+                "GET",
+                Public,
+                &[HOST, EVIL_ORIGIN, CROSS_SITE],
+            )
+        },
+        logged_in(
+            "cross-origin: login from the site itself",
+            &[HOST, SITE_ORIGIN, SAME_ORIGIN],
+        ),
+        logged_in(
+            "cross-origin: login from a bookmark (Sec-Fetch-Site: none)",
+            &[HOST, ("sec-fetch-site", "none")],
+        ),
+        logged_in("cross-origin: login from curl (neither header)", &[HOST]),
+        logged_in(
+            "cross-origin: login from an old browser on the site",
+            &[HOST, SITE_ORIGIN],
+        ),
+        logged_in(
+            "cross-origin: login from the trusted origin",
+            &[HOST, ("origin", crate::TRUSTED_ORIGIN), CROSS_SITE],
+        ),
+        logged_out(
+            "cross-origin: logout from the site itself",
+            &[HOST, SITE_ORIGIN, SAME_ORIGIN],
+        ),
+        Scenario {
+            expect_body: "webhook",
+            expect_kept: vec![Ada],
+            ..request(
+                "cross-origin: the bypassed path from another site",
+                "POST",
+                Webhook,
+                &[HOST, EVIL_ORIGIN, CROSS_SITE],
+            )
+        },
+    ]
 }
 
 #[cfg(test)]
@@ -696,6 +917,35 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_what_the_guard_decides() {
+        use session_cookie::CrossOriginRequest;
+        let guard = crate::cross_origin();
+        for scenario in scenarios() {
+            let values = |name| {
+                scenario
+                    .request_headers()
+                    .filter(move |&(n, _)| n == name)
+                    .map(|(_, value)| value)
+            };
+            let request = CrossOriginRequest::new(
+                scenario.method.as_bytes(),
+                scenario.route.path().as_bytes(),
+            )
+            .with_host(values("host"))
+            .with_origin(values("origin"))
+            .with_sec_fetch_site(values("sec-fetch-site"));
+            let decided = guard.check(&request).err();
+            assert_eq!(decided, scenario.expect_refusal, "{}", scenario.name);
+            assert_eq!(
+                decided.is_some(),
+                scenario.expect_status == 403,
+                "{}",
+                scenario.name
+            );
+        }
+    }
+
+    #[test]
     fn check_reports_every_broken_expectation() {
         let scenario = scenarios()
             .into_iter()
@@ -710,12 +960,14 @@ mod tests {
                 sensitive: false,
             }],
             body: KnownToken::Ada.encoded().into_bytes(),
+            refusal: Some(CrossOriginRefusal::NullOrigin),
         };
         let errors = scenario.check(&observed, &store).unwrap_err();
         for needle in [
             "status 500",
             "body",
             "0 loader calls",
+            "cross-origin refusal Some(NullOrigin)",
             "content-type",
             "x-debug",
         ] {
