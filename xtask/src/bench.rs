@@ -1,11 +1,10 @@
 //! `cargo xtask bench`: the criterion benchmarks and their report, and `--e2e`, the loopback
 //! benchmark driven by wrk, with its statistics.
 
-use std::env;
 use std::path::Path;
 use std::process::Command;
 
-use crate::cmd::{Result, cargo, has_program, output, target_dir};
+use crate::cmd::{Result, cargo, has_program, output, target_dir, under_ci};
 
 /// `cargo xtask bench [--e2e] [--quick]`.
 pub(crate) fn bench(args: &[String]) -> Result {
@@ -77,7 +76,7 @@ struct WrkResult {
 fn loopback(quick: bool) -> Result {
     if !has_program("wrk") {
         let hint = "wrk is not installed (Debian/Ubuntu: `apt-get install -y wrk`)";
-        if env::var_os("CI").is_some() {
+        if under_ci() {
             return Err(hint.into());
         }
         eprintln!("note: {hint}; skipping the loopback benchmark");

@@ -8,6 +8,18 @@ use std::time::Instant;
 
 pub(crate) type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
+/// Whether this run is under CI: `CI` is set to anything but empty, `0` or `false` (in any
+/// case). Under CI a check that cannot run (a missing browser, `wrk`) fails instead of being
+/// skipped with a notice. `.ci/run` sets `CI=true`.
+pub(crate) fn under_ci() -> bool {
+    env::var_os("CI").is_some_and(|value| ci_is_on(&value))
+}
+
+/// The rule of [`under_ci`] on the value of `CI`.
+fn ci_is_on(value: &OsStr) -> bool {
+    !(value.is_empty() || value == "0" || value.eq_ignore_ascii_case("false"))
+}
+
 /// Runs `cargo <args>` (see [`run`]).
 pub(crate) fn cargo<I, S>(args: I) -> Result
 where
@@ -22,6 +34,39 @@ pub(crate) fn cargo_output(args: &[&str]) -> Result<String> {
     output(Command::new(cargo_bin()).args(args))
 }
 
+/// `cargo clippy <args> --locked -- -D warnings`.
+pub(crate) fn clippy(args: &[&str]) -> Result {
+    cargo(
+        ["clippy"]
+            .iter()
+            .chain(args)
+            .chain(&["--locked", "--", "-D", "warnings"]),
+    )
+}
+
+/// cargo-nextest release installed when missing (`cargo install --locked`).
+const CARGO_NEXTEST: &str = "cargo-nextest@0.9.143";
+
+/// `cargo nextest run --locked --no-fail-fast <args>`: the one test runner, locally and in
+/// CI, installed first when missing. It does not run doc tests: pair it with [`doctest`].
+pub(crate) fn nextest(args: &[&str]) -> Result {
+    run(&mut nextest_command(args)?)
+}
+
+/// The command of [`nextest`], for a caller that adds arguments or variables.
+pub(crate) fn nextest_command(args: &[&str]) -> Result<Command> {
+    ensure_tool("nextest", CARGO_NEXTEST)?;
+    let mut cmd = Command::new(cargo_bin());
+    cmd.args(["nextest", "run", "--locked", "--no-fail-fast"])
+        .args(args);
+    Ok(cmd)
+}
+
+/// `cargo test --doc <args>`: the doc tests, which nextest cannot run.
+pub(crate) fn doctest(args: &[&str]) -> Result {
+    cargo(["test", "--doc", "--locked"].iter().chain(args))
+}
+
 /// Installs `krate` (`name@version`) with `cargo install --locked` unless `cargo <sub>` runs.
 pub(crate) fn ensure_tool(sub: &str, krate: &str) -> Result {
     if has_cargo_subcommand(sub) {
@@ -31,7 +76,7 @@ pub(crate) fn ensure_tool(sub: &str, krate: &str) -> Result {
     cargo(["install", "--locked", krate])
 }
 
-pub(crate) fn has_cargo_subcommand(sub: &str) -> bool {
+fn has_cargo_subcommand(sub: &str) -> bool {
     Command::new(cargo_bin())
         .args([sub, "--version"])
         .output()
@@ -113,4 +158,19 @@ pub(crate) fn project_root() -> PathBuf {
 /// The main workspace's target directory (`CARGO_TARGET_DIR` or `target/`).
 pub(crate) fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_is_on_unless_empty_zero_or_false() {
+        for on in ["true", "1", "yes", "TRUE", "woodpecker"] {
+            assert!(ci_is_on(OsStr::new(on)), "{on}");
+        }
+        for off in ["", "0", "false", "False", "FALSE"] {
+            assert!(!ci_is_on(OsStr::new(off)), "{off:?}");
+        }
+    }
 }

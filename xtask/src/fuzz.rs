@@ -1,11 +1,20 @@
-//! `cargo xtask fuzz`: the cargo-fuzz targets in `fuzz/`, on nightly.
+//! The cargo-fuzz targets in `fuzz/`: checked on stable by `ci`, fuzzed on nightly by
+//! `cargo xtask fuzz`.
 
 use std::process::Command;
 
-use crate::cmd::{Result, ensure_tool, output, project_root, run};
+use crate::cmd::{Result, clippy, ensure_tool, output, project_root, run};
 
 /// cargo-fuzz release installed when missing, for `cargo xtask fuzz`.
 const CARGO_FUZZ: &str = "cargo-fuzz@0.13.2";
+
+/// The `ci` step: clippy (`-D warnings`) on every fuzz target with the stable toolchain, so
+/// the targets cannot rot between fuzzing runs. Only `cargo fuzz`'s sanitizer flags need
+/// nightly; libfuzzer-sys's build script (libFuzzer's C++ sources) runs on stable. `fuzz/` is
+/// its own workspace with its own lock file, built into `fuzz/target`.
+pub(crate) fn check() -> Result {
+    clippy(&["--manifest-path", "fuzz/Cargo.toml", "--all-targets"])
+}
 
 /// `cargo xtask fuzz [--seconds N]`: every target for N seconds each, on nightly.
 pub(crate) fn fuzz(args: &[String]) -> Result {
