@@ -75,19 +75,32 @@ fn split_redis_flag(
     Ok((url, rest))
 }
 
-/// The URL without its password (`redis://user:secret@host` prints as `redis://user:***@host`).
+/// The URL as redis-rs reads it, with the password (`redis://user:secret@host`) and a
+/// `pass` query value (`redis+unix:///path?pass=secret`) replaced by `***`, and no fragment.
+///
+/// Parsed, never split by hand: the user info ends at the *last* `@` before the host, so
+/// `redis://u:p@ss@h` has the password `p@ss`. A URL that redis-rs would not parse prints as
+/// a fixed phrase: where its password is cannot be known.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    const UNPARSED: &str = "(a URL that does not parse as a Redis URL; not shown)";
+    let Some(mut parsed) = redis::parse_redis_url(url) else {
+        return UNPARSED.to_owned();
     };
-    match rest.split_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-            let masked = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{masked}@{host}")
-        }
-        None => url.to_owned(),
+    if parsed.password().is_some() && parsed.set_password(Some("***")).is_err() {
+        return UNPARSED.to_owned();
     }
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if key == "pass" { "***".into() } else { value };
+                (key.into_owned(), value.into_owned())
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.set_fragment(None);
+    parsed.into()
 }
 
 #[cfg(test)]
@@ -128,9 +141,40 @@ mod tests {
 
     #[test]
     fn password_is_redacted() {
-        assert_eq!(redact("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
-        assert_eq!(redact("redis://:secret@h:1/0"), "redis://:***@h:1/0");
-        assert_eq!(redact("redis://me:secret@h:1"), "redis://me:***@h:1");
-        assert_eq!(redact("redis://me@h:1"), "redis://me@h:1");
+        for (url, shown) in [
+            ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379"),
+            ("redis://me@h:1", "redis://me@h:1"),
+            ("redis://:secret@h:1/0", "redis://:***@h:1/0"),
+            ("redis://me:secret@h:1", "redis://me:***@h:1"),
+            // The user info ends at the last `@`: the password is `p@ss`.
+            ("redis://u:p@ss@h", "redis://u:***@h"),
+            ("redis://:p@ss@h:1/0", "redis://:***@h:1/0"),
+            ("redis://h@x:p@ss@h:1", "redis://h%40x:***@h:1"),
+            // A `:` in the password, percent-encoded characters, a fragment.
+            ("redis://u:se:cret@h", "redis://u:***@h"),
+            ("redis://u%40x:p%40ss@h/2", "redis://u%40x:***@h/2"),
+            ("redis://u:p@ss@h/0#p@ss", "redis://u:***@h/0"),
+            ("rediss://u:p@ss@h:6380", "rediss://u:***@h:6380"),
+            // redis-rs takes a Unix socket's password from `pass`.
+            (
+                "redis+unix:///run/redis.sock?db=1&pass=p@ss",
+                "redis+unix:///run/redis.sock?db=1&pass=***",
+            ),
+        ] {
+            let redacted = redact(url);
+            assert_eq!(redacted, shown, "{url}");
+            for secret in ["p@ss", "ss@", "secret", "cret", "p%40ss"] {
+                assert!(
+                    !redacted.contains(secret),
+                    "{url} shows {secret:?}: {redacted}"
+                );
+            }
+        }
+        // Not a Redis URL (redis-rs refuses it too): nothing of it is shown.
+        for url in ["u:p@ss@h", "http://u:p@ss@h", "redis://u:p@ss@[::1", ""] {
+            let redacted = redact(url);
+            assert!(!redacted.contains("ss"), "{url}: {redacted}");
+            assert!(redacted.contains("not shown"), "{url}: {redacted}");
+        }
     }
 }
