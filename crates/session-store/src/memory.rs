@@ -1,7 +1,6 @@
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::fmt;
-use std::future::{Future, Ready, ready};
 use std::hash::Hash;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -112,9 +111,10 @@ impl<U: Eq + Hash + Clone> MemoryBackend<U> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` under the lock, now: the returned future is already complete.
-    fn with<T>(&self, f: impl FnOnce(&mut State<U>) -> T) -> Ready<Result<T, Infallible>> {
-        ready(Ok(f(&mut self.lock())))
+    /// Runs `f` under the lock (the `Backend` methods are `async fn`s that call it when
+    /// polled, never at the call).
+    fn with<T>(&self, f: impl FnOnce(&mut State<U>) -> T) -> Result<T, Infallible> {
+        Ok(f(&mut self.lock()))
     }
 }
 
@@ -208,7 +208,7 @@ where
     type UserId = U;
     type Error = Infallible;
 
-    fn insert(&self, record: &Record<U>) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    async fn insert(&self, record: &Record<U>) -> Result<bool, Infallible> {
         self.with(|state| {
             if state.sessions.contains_key(&record.key) {
                 return false;
@@ -218,18 +218,11 @@ where
         })
     }
 
-    fn get(
-        &self,
-        key: &[u8; 32],
-    ) -> impl Future<Output = Result<Option<Record<U>>, Infallible>> + Send {
+    async fn get(&self, key: &[u8; 32]) -> Result<Option<Record<U>>, Infallible> {
         self.with(|state| state.sessions.get(key).cloned())
     }
 
-    fn touch(
-        &self,
-        key: &[u8; 32],
-        now: i64,
-    ) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    async fn touch(&self, key: &[u8; 32], now: i64) -> Result<bool, Infallible> {
         self.with(|state| match state.sessions.get_mut(key) {
             Some(record) if record.last_seen_at < now => {
                 record.last_seen_at = now;
@@ -239,12 +232,12 @@ where
         })
     }
 
-    fn rekey(
+    async fn rekey(
         &self,
         old: &[u8; 32],
         new: &[u8; 32],
         cutoff: Cutoff,
-    ) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    ) -> Result<bool, Infallible> {
         self.with(|state| {
             if state.is_live(old, cutoff) != Some(true) || state.sessions.contains_key(new) {
                 // A taken new key is as good as impossible (a fresh CSPRNG key); refuse
@@ -261,34 +254,22 @@ where
         })
     }
 
-    fn remove(&self, key: &[u8; 32]) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    async fn remove(&self, key: &[u8; 32]) -> Result<bool, Infallible> {
         self.with(|state| state.unlink(key).is_some())
     }
 
-    fn remove_expired(
-        &self,
-        key: &[u8; 32],
-        cutoff: Cutoff,
-    ) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    async fn remove_expired(&self, key: &[u8; 32], cutoff: Cutoff) -> Result<bool, Infallible> {
         self.with(|state| state.is_live(key, cutoff) == Some(false) && state.unlink(key).is_some())
     }
 
-    fn remove_user(
-        &self,
-        user: &U,
-        keep: Option<&[u8; 32]>,
-    ) -> impl Future<Output = Result<u64, Infallible>> + Send {
+    async fn remove_user(&self, user: &U, keep: Option<&[u8; 32]>) -> Result<u64, Infallible> {
         self.with(|state| {
             let keys = state.user_keys(user);
             state.unlink_all(keys.into_iter().filter(|key| Some(key) != keep))
         })
     }
 
-    fn remove_handle(
-        &self,
-        user: &U,
-        handle: &Handle,
-    ) -> impl Future<Output = Result<bool, Infallible>> + Send {
+    async fn remove_handle(&self, user: &U, handle: &Handle) -> Result<bool, Infallible> {
         self.with(|state| {
             let key = state
                 .user_keys(user)
@@ -298,11 +279,7 @@ where
         })
     }
 
-    fn list(
-        &self,
-        user: &U,
-        cutoff: Cutoff,
-    ) -> impl Future<Output = Result<Vec<Record<U>>, Infallible>> + Send {
+    async fn list(&self, user: &U, cutoff: Cutoff) -> Result<Vec<Record<U>>, Infallible> {
         self.with(|state| {
             let mut live: Vec<Record<U>> = state
                 .user_keys(user)
@@ -316,7 +293,7 @@ where
         })
     }
 
-    fn purge(&self, cutoff: Cutoff) -> impl Future<Output = Result<u64, Infallible>> + Send {
+    async fn purge(&self, cutoff: Cutoff) -> Result<u64, Infallible> {
         self.with(|state| {
             let expired: Vec<[u8; 32]> = state
                 .sessions
