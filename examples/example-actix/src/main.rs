@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let proxy = example_common::cookie_proxy(PACKAGE, args.addr, args.secure_cookies);
+    let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let sessions = Sessions::<Account>::new(proxy, store.clone());
     let store = web::Data::new(store);
     let server = HttpServer::new(move || {

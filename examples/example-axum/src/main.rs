@@ -46,7 +46,7 @@ impl FromRef<App> for Sessions<Account> {
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&args.db, args.session)?;
-    let proxy = example_common::cookie_proxy(PACKAGE, args.addr, args.secure_cookies);
+    let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
         store,

@@ -3,13 +3,23 @@
 
 use example_common::e2e::{self, Site};
 
+const BIN: &str = env!("CARGO_BIN_EXE_example-axum");
+const PACKAGE: &str = "example-axum";
+
 fn site() -> Site {
-    Site::start(env!("CARGO_BIN_EXE_example-axum"), "example-axum")
+    Site::start(BIN, PACKAGE)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_flow() {
     let site = site();
+    e2e::the_whole_flow(&site).await;
+}
+
+/// The development cookie (`id`, no Secure) only with the flag, not for a loopback address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_with_insecure_dev_cookies() {
+    let site = Site::start_with_flags(BIN, PACKAGE, &[example_common::INSECURE_DEV_COOKIES]);
     e2e::the_whole_flow(&site).await;
 }
 

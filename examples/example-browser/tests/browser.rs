@@ -13,9 +13,10 @@ use example_browser::{Browser, Cookie, Result, Setup, Site};
 /// Which session cookie the site sets on http://127.0.0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Bound to `127.0.0.1`: the library's development opt-in (`id`, no Secure).
+    /// Started with `--insecure-dev-cookies`: the library's development opt-in (`id`, no
+    /// Secure).
     DevOptIn,
-    /// Started with `--secure-cookies`: the library's defaults (`__Host-id`, Secure) while
+    /// Started as `cargo run` starts it: the library's defaults (`__Host-id`, Secure) while
     /// the browser talks plain http://127.0.0.1 (Chromium treats loopback as secure).
     SecureDefaults,
 }
@@ -27,8 +28,8 @@ impl Mode {
 
     fn site_args(self) -> &'static [&'static str] {
         match self {
-            Self::DevOptIn => &[],
-            Self::SecureDefaults => &["--secure-cookies"],
+            Self::DevOptIn => &["--insecure-dev-cookies"],
+            Self::SecureDefaults => &[],
         }
     }
 
@@ -101,16 +102,13 @@ fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
         Mode::SecureDefaults => format!("{site_label}-secure-defaults"),
     };
     let site = Site::start(&setup.site, mode.bind(), mode.site_args())?;
-    let dev_notice = site
-        .startup_lines()
-        .iter()
-        .any(|l| l.contains("bound to loopback"));
-    assert_eq!(
-        dev_notice,
-        mode == Mode::DevOptIn,
-        "{label}: the site bound to {} should {}use the development opt-in; startup: {:?}",
-        mode.bind(),
-        if mode == Mode::DevOptIn { "" } else { "not " },
+    // The start-up notice names the cookie in use, and the flag.
+    let notice = format!("session cookie `{}`", mode.cookie_name());
+    assert!(
+        site.startup_lines()
+            .iter()
+            .any(|l| l.contains(&notice) && l.contains("--insecure-dev-cookies")),
+        "{label}: no start-up line with {notice:?} and the flag; startup: {:?}",
         site.startup_lines()
     );
     let site_up = started.elapsed();

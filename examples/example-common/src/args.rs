@@ -14,7 +14,7 @@ pub const DEFAULT_DB: &str = "sessionkit-example.db";
 
 /// The usage line, printed with every [`ArgsError`].
 const USAGE: &str = "usage: [--db PATH] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--secure-cookies] [--help]";
+                     [--idle-timeout SECS] [--insecure-dev-cookies] [--help]";
 
 /// The example apps' settings, from [`parse_args`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +25,10 @@ pub struct Args {
     pub addr: SocketAddr,
     /// `--absolute-lifetime SECS` and `--idle-timeout SECS` over [`SessionConfig::default()`].
     pub session: SessionConfig,
-    /// `--secure-cookies`: keep the library's secure cookie defaults even on a loopback
-    /// address (see [`cookie_proxy`](crate::cookie_proxy)). Default: off.
-    pub secure_cookies: bool,
+    /// `--insecure-dev-cookies`: the library's development cookie (`id`, no Secure) instead
+    /// of its secure defaults, for plain http in local development (see
+    /// [`cookie_proxy`](crate::cookie_proxy)). Default: off, whatever the address.
+    pub insecure_dev_cookies: bool,
 }
 
 /// A command line [`parse_args`] refused. `Display` ends with the usage line.
@@ -119,9 +120,9 @@ impl From<ArgsError> for EarlyExit {
 /// Parses the example apps' flags; `args` excludes the program name.
 ///
 /// Flags: `--db PATH`, `--addr IP:PORT` (default `default_addr`), `--absolute-lifetime SECS`
-/// and `--idle-timeout SECS` (positive whole seconds), `--help`. Each also accepts
-/// `--flag=VALUE` (UTF-8 only: give a non-UTF-8 path as `--db PATH`); a later flag overrides
-/// an earlier one. Never panics, also not on non-UTF-8
+/// and `--idle-timeout SECS` (positive whole seconds), `--insecure-dev-cookies`, `--help`.
+/// Each flag with a value also accepts `--flag=VALUE` (UTF-8 only: give a non-UTF-8 path as
+/// `--db PATH`); a later flag overrides an earlier one. Never panics, also not on non-UTF-8
 /// input (use `std::env::args_os`).
 ///
 /// # Errors
@@ -155,7 +156,7 @@ where
         db: PathBuf::from(DEFAULT_DB),
         addr: default_addr,
         session: SessionConfig::default(),
-        secure_cookies: false,
+        insecure_dev_cookies: false,
     };
     let mut args = args.into_iter().map(Into::into);
     while let Some(arg) = args.next() {
@@ -171,8 +172,8 @@ where
         };
         let flag: &'static str = match name.as_str() {
             "-h" | "--help" if inline.is_none() => return Err(ArgsError::Help),
-            "--secure-cookies" if inline.is_none() => {
-                parsed.secure_cookies = true;
+            crate::INSECURE_DEV_COOKIES if inline.is_none() => {
+                parsed.insecure_dev_cookies = true;
                 continue;
             }
             "--db" => "--db",
@@ -227,19 +228,24 @@ mod tests {
         assert_eq!(args.db, PathBuf::from(DEFAULT_DB));
         assert_eq!(args.addr, addr());
         assert_eq!(args.session, SessionConfig::default());
-        assert!(!args.secure_cookies);
+        assert!(!args.insecure_dev_cookies);
     }
 
     #[test]
-    fn secure_cookies_is_a_switch() {
-        let args = parse_args(["--secure-cookies", "--addr", "127.0.0.1:1"], addr()).unwrap();
-        assert!(args.secure_cookies);
-        assert_eq!(args.addr, SocketAddr::from(([127, 0, 0, 1], 1)));
-        // It takes no value.
-        assert!(matches!(
-            parse_args(["--secure-cookies=yes"], addr()),
-            Err(ArgsError::UnknownFlag(_))
-        ));
+    fn insecure_dev_cookies_is_a_switch_and_the_address_does_not_matter() {
+        for addr_flag in ["127.0.0.1:1", "[::1]:1", "0.0.0.0:1"] {
+            let args = parse_args(["--addr", addr_flag], addr()).unwrap();
+            assert!(!args.insecure_dev_cookies, "{addr_flag}");
+            let args = parse_args(["--insecure-dev-cookies", "--addr", addr_flag], addr()).unwrap();
+            assert!(args.insecure_dev_cookies, "{addr_flag}");
+        }
+        // It takes no value; the old flag is gone (secure is the default now).
+        for gone in ["--insecure-dev-cookies=yes", "--secure-cookies"] {
+            assert!(
+                matches!(parse_args([gone], addr()), Err(ArgsError::UnknownFlag(_))),
+                "{gone}"
+            );
+        }
     }
 
     #[test]

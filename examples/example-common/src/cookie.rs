@@ -1,46 +1,71 @@
 //! The session cookie both example sites use.
 
-use std::net::SocketAddr;
-
 use session_cookie::CookieProxy;
 
-/// Secure defaults (`__Host-id`, Secure, HttpOnly, SameSite=Lax) everywhere but loopback,
-/// and on loopback too when `secure_cookies` is set (`--secure-cookies`).
+/// The flag that turns on the development cookie ([`cookie_proxy`]).
+pub const INSECURE_DEV_COOKIES: &str = "--insecure-dev-cookies";
+
+/// The session cookie: the library's secure defaults (`__Host-id`, Secure, HttpOnly,
+/// SameSite=Lax) unless `insecure_dev_cookies` (`--insecure-dev-cookies`) asks for the
+/// library's development opt-in (`id`, no Secure, no prefix). Prints one start-up line
+/// naming the cookie and the flag, as `<package>: session cookie ...`.
 ///
-/// Over plain http://127.0.0.1 clients disagree about Secure cookies (Chromium keeps them,
-/// Safari and many HTTP client cookie stores never send them back), so on a loopback address
-/// only the site uses the library's explicit development opt-in and says so on stdout, as
-/// `<package>: bound to loopback: ...`. Anywhere else it keeps the defaults, which need
-/// HTTPS in front (a TLS-terminating proxy). Chromium keeps Secure and `__Host-` cookies on
-/// http://127.0.0.1 (loopback is a secure context), so `secure_cookies` lets a site be tried
-/// there with the real defaults; IPv4-mapped loopback (`::ffff:127.0.0.1`) counts as loopback.
+/// The choice never depends on the address the site binds to: behind a TLS-terminating proxy
+/// on the same host (the usual layout) the site binds to 127.0.0.1 and must still send
+/// Secure cookies. The defaults work over https, and over plain http://127.0.0.1 or
+/// http://localhost in Chromium and Firefox, which treat loopback as a secure context. The
+/// development cookie is for plain http where that does not hold (Safari, some HTTP clients,
+/// another machine on the network), never behind a proxy or in production.
 ///
 /// # Examples
 ///
 /// ```
-/// use std::net::SocketAddr;
+/// let secure = example_common::cookie_proxy("example-axum", false);
+/// assert_eq!(secure.name(), "__Host-id");
+/// assert!(secure.end_value().as_str().contains("Secure"));
 ///
-/// let loopback = SocketAddr::from(([127, 0, 0, 1], 3000));
-/// let local = example_common::cookie_proxy("example-axum", loopback, false);
-/// assert_eq!(local.name(), "id");
-/// assert!(!local.end_value().as_str().contains("Secure"));
-///
-/// let forced = example_common::cookie_proxy("example-axum", loopback, true);
-/// assert_eq!(forced.name(), "__Host-id");
-///
-/// let public = example_common::cookie_proxy("example-axum", SocketAddr::from(([0, 0, 0, 0], 3000)), false);
-/// assert_eq!(public.name(), "__Host-id");
-/// assert!(public.end_value().as_str().contains("Secure"));
+/// let dev = example_common::cookie_proxy("example-axum", true);
+/// assert_eq!(dev.name(), "id");
+/// assert!(!dev.end_value().as_str().contains("Secure"));
 /// ```
 #[must_use]
-pub fn cookie_proxy(package: &str, addr: SocketAddr, secure_cookies: bool) -> CookieProxy {
-    if !secure_cookies && addr.ip().to_canonical().is_loopback() {
-        println!(
-            "{package}: bound to loopback: session cookie without Secure and without \
-             the __Host- prefix (CookieProxy::insecure_for_local_development)"
-        );
+pub fn cookie_proxy(package: &str, insecure_dev_cookies: bool) -> CookieProxy {
+    println!("{package}: {}", cookie_notice(insecure_dev_cookies));
+    if insecure_dev_cookies {
         CookieProxy::insecure_for_local_development()
     } else {
         CookieProxy::default()
+    }
+}
+
+/// The start-up line [`cookie_proxy`] prints (after `<package>: `).
+fn cookie_notice(insecure_dev_cookies: bool) -> String {
+    if insecure_dev_cookies {
+        format!(
+            "{INSECURE_DEV_COOKIES}: session cookie `id` WITHOUT Secure and without the \
+             __Host- prefix (CookieProxy::insecure_for_local_development): for local \
+             development over plain http only, never behind a proxy or in production"
+        )
+    } else {
+        format!(
+            "session cookie `__Host-id` (Secure): needs https, or http://127.0.0.1 / \
+             http://localhost in Chromium or Firefox; for plain http elsewhere (Safari, HTTP \
+             clients, tests) start with {INSECURE_DEV_COOKIES}"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_notices_name_the_flag() {
+        for insecure in [false, true] {
+            let notice = cookie_notice(insecure);
+            assert!(notice.contains(INSECURE_DEV_COOKIES), "{notice}");
+        }
+        assert!(cookie_notice(true).contains("never behind a proxy"));
+        assert!(cookie_notice(false).contains("__Host-id"));
     }
 }

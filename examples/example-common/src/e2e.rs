@@ -41,6 +41,8 @@ pub struct Site {
     child: Child,
     dir: PathBuf,
     base: String,
+    /// Started with `--insecure-dev-cookies`: the session cookie is `id`, without Secure.
+    insecure_dev_cookies: bool,
 }
 
 impl Site {
@@ -60,8 +62,29 @@ impl Site {
     /// assert!(site.url("/me").starts_with("http://127.0.0.1:"));
     /// ```
     pub fn start(bin: impl AsRef<OsStr>, package: &str) -> Self {
+        Self::start_with_flags(bin, package, &[])
+    }
+
+    /// As [`start`](Self::start), with `flags` after `--db <temp>`, such as
+    /// `["--insecure-dev-cookies"]`.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use example_common::e2e::Site;
+    ///
+    /// let bin = "target/debug/example-axum";
+    /// let site = Site::start_with_flags(bin, "example-axum", &["--insecure-dev-cookies"]);
+    /// ```
+    pub fn start_with_flags(bin: impl AsRef<OsStr>, package: &str, flags: &[&str]) -> Self {
         Self::launch(bin.as_ref(), package, |dir| {
-            vec!["--db".into(), dir.join("site.db").into_os_string()]
+            let mut args = vec!["--db".into(), dir.join("site.db").into_os_string()];
+            args.extend(flags.iter().map(OsString::from));
+            args
         })
     }
 
@@ -104,9 +127,11 @@ impl Site {
             STARTED.fetch_add(1, Ordering::Relaxed),
         ));
         std::fs::create_dir_all(&dir).expect("create the site's temporary directory");
+        let args = args(&dir);
+        let insecure_dev_cookies = args.iter().any(|arg| arg == crate::INSECURE_DEV_COOKIES);
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0"])
-            .args(args(&dir))
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -147,7 +172,12 @@ impl Site {
             base.starts_with("http://127.0.0.1:"),
             "{package} listens on {base}, not on http://127.0.0.1:PORT"
         );
-        Self { child, dir, base }
+        Self {
+            child,
+            dir,
+            base,
+            insecure_dev_cookies,
+        }
     }
 
     /// The absolute URL of `path` on the site, such as `http://127.0.0.1:PORT/me`.
@@ -247,7 +277,10 @@ fn cookie_header(jar: &reqwest::cookie::Jar, site: &Site) -> Option<String> {
 }
 
 /// The whole flow: anonymous home page, 401s, bad and good logins, the signed-in pages,
-/// logout, replay of the logged-out token, logging in again.
+/// logout, replay of the logged-out token, logging in again. The session cookie is the
+/// library's secure default (`__Host-id`, Secure: the client's cookie store, like Chromium
+/// and Firefox, treats http://127.0.0.1 as secure), or `id` without Secure for a site started
+/// with `--insecure-dev-cookies`.
 ///
 /// # Panics
 ///
@@ -314,6 +347,14 @@ pub async fn the_whole_flow(site: &Site) {
     assert_eq!(res.headers().get_all(SET_COOKIE).iter().count(), 1);
     assert_eq!(header(&res, CACHE_CONTROL), "no-store");
     let set_cookie = header(&res, SET_COOKIE);
+    if site.insecure_dev_cookies {
+        assert!(set_cookie.starts_with("id="), "{set_cookie}");
+        assert!(!set_cookie.contains("Secure"), "{set_cookie}");
+    } else {
+        // The secure defaults on loopback too: no choice by the bind address.
+        assert!(set_cookie.starts_with("__Host-id="), "{set_cookie}");
+        assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    }
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     assert!(set_cookie.contains("Path=/"), "{set_cookie}");

@@ -26,7 +26,7 @@ mod store;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::clock::{Clock, ManualClock, SystemClock};
-pub use crate::cookie::cookie_proxy;
+pub use crate::cookie::{INSECURE_DEV_COOKIES, cookie_proxy};
 pub use crate::error::{StoreError, describe};
 pub use crate::html::{
     Credentials, escape_html, page_anonymous, page_home, page_login_failed, page_me, page_signed_in,

@@ -14,7 +14,7 @@ use example_redis::RedisStore;
 const PACKAGE: &str = "example-redis";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 const USAGE: &str = "usage: [--redis URL] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--secure-cookies] [--help]";
+                     [--idle-timeout SECS] [--insecure-dev-cookies] [--help]";
 
 fn main() -> ExitCode {
     let args = command_line(std::env::args_os().skip(1));
@@ -29,7 +29,7 @@ async fn serve(redis_url: String, args: Args) -> Result<(), Box<dyn std::error::
         .await
         .map_err(|err| format!("cannot use Redis at {redacted}: {}", describe(&err)))?;
     let about = format!("redis {redacted}");
-    example_redis::serve(store, args.addr, args.secure_cookies, &about).await?;
+    example_redis::serve(store, args.addr, args.insecure_dev_cookies, &about).await?;
     Ok(())
 }
 

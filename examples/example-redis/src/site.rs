@@ -34,8 +34,8 @@ impl FromRef<App> for Sessions<Account> {
 }
 
 /// Serves the site on `addr` until the process ends, with the session cookie of
-/// [`cookie_proxy`](example_common::cookie_proxy)`("example-redis", addr, secure_cookies)`.
-/// Prints that function's loopback notice (on a loopback address), then the lines of
+/// [`cookie_proxy`](example_common::cookie_proxy)`("example-redis", insecure_dev_cookies)`.
+/// Prints that function's cookie notice, then the lines of
 /// [`announce`](example_common::announce) with `about_store` (such as `redis URL`).
 ///
 /// Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
@@ -47,10 +47,10 @@ impl FromRef<App> for Sessions<Account> {
 pub async fn serve(
     store: RedisStore,
     addr: SocketAddr,
-    secure_cookies: bool,
+    insecure_dev_cookies: bool,
     about_store: &str,
 ) -> std::io::Result<()> {
-    let proxy = example_common::cookie_proxy(PACKAGE, addr, secure_cookies);
+    let proxy = example_common::cookie_proxy(PACKAGE, insecure_dev_cookies);
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
         store,
