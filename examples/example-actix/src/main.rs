@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentType};
+use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
 use actix_web::{App, HttpResponse, HttpServer, ResponseError as _, web};
 use example_common::{
     Args, Credentials, Store, StoreError, describe, page_home, page_login_failed, page_me,
@@ -54,12 +54,14 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The home page; never stored by a cache (with a session it is a personal page).
 async fn index(MaybeUser(user): MaybeUser<Account>) -> HttpResponse {
-    html(StatusCode::OK, page_home(user.as_ref()))
+    personal(page_home(user.as_ref()))
 }
 
+/// The private page; never stored by a cache.
 async fn me(User(user): User<Account>) -> HttpResponse {
-    html(StatusCode::OK, page_me(&user.name))
+    personal(page_me(&user.name))
 }
 
 async fn login(
@@ -106,6 +108,14 @@ async fn logout(
 fn html(status: StatusCode, page: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
+        .body(page)
+}
+
+/// A 200 HTML page with `Cache-Control: no-store`: a page that shows who is signed in.
+fn personal(page: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .body(page)
 }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use axum::Router;
 use axum::extract::{Form, FromRef, State};
 use axum::http::StatusCode;
+use axum::http::header::{self, HeaderName};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
@@ -18,6 +19,9 @@ use example_common::{
 use session_axum::{EndSession, SessionToken, Sessions, User};
 
 const PACKAGE: &str = "example-axum";
+
+/// `Cache-Control: no-store`, for the pages that show who is signed in.
+const NO_STORE: [(HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// The account type the store loads for a session.
 type Account = example_common::User;
@@ -64,14 +68,15 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `GET /`: the login form, or "Signed in as NAME" with a logout button.
-async fn index(user: Option<User<Account>>) -> Html<String> {
-    Html(page_home(user.as_deref()))
+/// `GET /`: the login form, or "Signed in as NAME" with a logout button. Never stored by a
+/// cache: the same URL is a personal page with a session.
+async fn index(user: Option<User<Account>>) -> impl IntoResponse {
+    (NO_STORE, Html(page_home(user.as_deref())))
 }
 
-/// `GET /me`: the private page; 401 without a session.
-async fn me(user: User<Account>) -> Html<String> {
-    Html(page_me(&user.name))
+/// `GET /me`: the private page, never stored by a cache; 401 without a session.
+async fn me(user: User<Account>) -> impl IntoResponse {
+    (NO_STORE, Html(page_me(&user.name)))
 }
 
 /// `POST /login`: 303 to `/me` with a new session cookie, or 401 with the form.

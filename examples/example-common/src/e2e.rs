@@ -360,15 +360,17 @@ pub async fn the_whole_flow(site: &Site) {
     assert!(set_cookie.contains("Path=/"), "{set_cookie}");
     let first = cookie_header(&jar, site).expect("the client stored the session cookie");
 
-    // Signed in: /me and / show the name.
+    // Signed in: /me and / show the name, and no cache may keep them.
     for _ in 0..2 {
         let res = get(&client, site, "/me").await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_html(&res);
+        assert_eq!(header(&res, CACHE_CONTROL), "no-store", "GET /me");
         assert!(text(res).await.contains("demo"));
     }
     let res = get(&client, site, "/").await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, CACHE_CONTROL), "no-store", "GET / signed in");
     let body = text(res).await;
     assert!(
         body.contains("Signed in as") && body.contains("demo"),

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::{Form, FromRef, State};
 use axum::http::StatusCode;
+use axum::http::header::{self, HeaderName};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{Credentials, describe, page_home, page_login_failed, page_me};
@@ -15,6 +16,9 @@ use session_axum::{EndSession, SessionToken, Sessions, User};
 use crate::{RedisStore, RedisStoreError};
 
 const PACKAGE: &str = "example-redis";
+
+/// `Cache-Control: no-store`, for the pages that show who is signed in.
+const NO_STORE: [(HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// The account type the store loads for a session.
 type Account = example_common::User;
@@ -66,12 +70,14 @@ pub async fn serve(
     axum::serve(listener, router).await
 }
 
-async fn index(user: Option<User<Account>>) -> Html<String> {
-    Html(page_home(user.as_deref()))
+/// The home page; never stored by a cache (with a session it is a personal page).
+async fn index(user: Option<User<Account>>) -> impl IntoResponse {
+    (NO_STORE, Html(page_home(user.as_deref())))
 }
 
-async fn me(user: User<Account>) -> Html<String> {
-    Html(page_me(&user.name))
+/// The private page; never stored by a cache.
+async fn me(user: User<Account>) -> impl IntoResponse {
+    (NO_STORE, Html(page_me(&user.name)))
 }
 
 /// 303 to `/me` with a new session cookie, or 401 with the form.
