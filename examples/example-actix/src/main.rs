@@ -78,7 +78,7 @@ async fn login(
     // Session fixation defence: forget whatever session the request carried, then issue a
     // brand-new token.
     if let Some(old) = old {
-        if let Err(err) = store.delete_session(old.token()) {
+        if let Err(err) = store.delete_session(old.token()).await {
             return server_error("delete_session", &err);
         }
     }
@@ -86,7 +86,7 @@ async fn login(
         Ok(started) => started,
         Err(err) => return err.error_response(),
     };
-    if let Err(err) = store.create_session(&token, account.id) {
+    if let Err(err) = store.create_session(&token, account.id).await {
         return server_error("create_session", &err);
     }
     see_other("/me").finish().start_session(start)
@@ -98,7 +98,7 @@ async fn logout(
     token: Option<SessionToken<Account>>,
 ) -> HttpResponse {
     if let Some(token) = token {
-        if let Err(err) = store.delete_session(token.token()) {
+        if let Err(err) = store.delete_session(token.token()).await {
             return server_error("delete_session", &err);
         }
     }

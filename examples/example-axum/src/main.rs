@@ -97,7 +97,7 @@ async fn login(
     // Session fixation defence: forget whatever session the request carried, then issue a
     // brand-new token.
     if let Some(old) = old {
-        if let Err(err) = app.store.delete_session(old.token()) {
+        if let Err(err) = app.store.delete_session(old.token()).await {
             return server_error("delete_session", &err);
         }
     }
@@ -105,7 +105,7 @@ async fn login(
         Ok(started) => started,
         Err(err) => return err.into_response(),
     };
-    if let Err(err) = app.store.create_session(&token, account.id) {
+    if let Err(err) = app.store.create_session(&token, account.id).await {
         return server_error("create_session", &err);
     }
     (start, Redirect::to("/me")).into_response()
@@ -120,6 +120,7 @@ async fn logout(
     if let Some(token) = token {
         app.store
             .delete_session(token.token())
+            .await
             .map_err(|err| server_error("delete_session", &err))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))

@@ -28,3 +28,9 @@ async fn malformed_cookies_are_401_never_500() {
     let site = site();
     e2e::malformed_cookies_are_401_never_500(&site).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_page_answers_while_the_database_is_locked() {
+    let site = site();
+    e2e::public_page_answers_while_the_database_is_locked(&site).await;
+}

@@ -180,6 +180,23 @@ impl Site {
         }
     }
 
+    /// The site's SQLite file (`<temp>/site.db`; unused by a site started with
+    /// [`start_with_args`](Self::start_with_args)).
+    #[must_use]
+    pub fn db(&self) -> PathBuf {
+        self.dir.join("site.db")
+    }
+
+    /// The session cookie's name: `__Host-id`, or `id` with `--insecure-dev-cookies`.
+    #[must_use]
+    pub fn cookie_name(&self) -> &'static str {
+        if self.insecure_dev_cookies {
+            "id"
+        } else {
+            "__Host-id"
+        }
+    }
+
     /// The absolute URL of `path` on the site, such as `http://127.0.0.1:PORT/me`.
     ///
     /// # Examples
@@ -490,4 +507,73 @@ pub async fn malformed_cookies_are_401_never_500(site: &Site) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// How long a page that needs no database may take while the database is locked.
+const UNSTALLED: Duration = Duration::from_secs(1);
+
+/// With the SQLite file locked by another connection (a write transaction held open, as
+/// another process or a long backup would), requests that must write (logouts: a `DELETE`
+/// that waits out the store's busy timeout) must not stall the server: a public page (`/`
+/// without a cookie) is still answered within a second. Then the lock goes and the waiting
+/// requests are answered too.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::public_page_answers_while_the_database_is_locked(&site).await;
+/// # }
+/// ```
+pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
+    /// More than the worker threads of either framework on this machine's cores.
+    const WAITING: usize = 8;
+    let lock = rusqlite::Connection::open(site.db()).expect("open the site's database");
+    lock.execute_batch("BEGIN IMMEDIATE")
+        .expect("take the database's write lock");
+
+    let mut logouts = Vec::new();
+    for _ in 0..WAITING {
+        let token = session_token::Token::<32>::generate().expect("the OS RNG");
+        let cookie = format!("{}={}", site.cookie_name(), token.encode().as_str());
+        let request = bare_client()
+            .post(site.url("/logout"))
+            .header(COOKIE, cookie)
+            .send();
+        logouts.push(tokio::spawn(request));
+    }
+    // Let them reach the store and wait on the lock.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let started = std::time::Instant::now();
+    let res = bare_client()
+        .get(site.url("/"))
+        .timeout(UNSTALLED)
+        .send()
+        .await;
+    let took = started.elapsed();
+    lock.execute_batch("ROLLBACK").expect("release the lock");
+    let res = res.unwrap_or_else(|err| {
+        panic!("GET / with the database locked: no answer within {UNSTALLED:?} ({err})")
+    });
+    assert_eq!(res.status(), StatusCode::OK);
+    eprintln!("GET / with the database locked: answered in {took:?}");
+
+    // The logouts waited for the lock, not for ever.
+    for logout in logouts {
+        let res = logout
+            .await
+            .expect("the request task")
+            .expect("the logout is answered once the lock is gone");
+        assert!(
+            res.status() == StatusCode::SEE_OTHER || res.status().is_server_error(),
+            "{}",
+            res.status()
+        );
+    }
 }

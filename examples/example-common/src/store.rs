@@ -101,12 +101,15 @@ pub struct User {
 ///
 /// # Blocking
 ///
-/// rusqlite is synchronous. One [`Connection`] sits behind a `std::sync::Mutex`, and the
-/// session queries (one indexed row, an embedded database) run **inline** on the calling
-/// task: they take microseconds, far less than a `spawn_blocking` hand-off. The lock is never
-/// held across an `.await`. Argon2, which takes tens of milliseconds of CPU on purpose, runs
-/// on tokio's blocking pool ([`verify_password`](Self::verify_password) is `async` for that
-/// reason), so it needs a tokio runtime: axum and actix-web both run on one.
+/// rusqlite is synchronous. One [`Connection`] sits behind a `std::sync::Mutex`, and every
+/// query of a running site, like Argon2, runs on tokio's blocking pool (`spawn_blocking`), so
+/// the methods a handler calls are `async` and need a tokio runtime (axum and actix-web both
+/// run on one). A query usually takes microseconds, but a database file locked by another
+/// connection makes it wait up to the busy timeout (5 s): on the blocking pool that wait
+/// stalls no async worker, so the site keeps answering the pages that need no database (an
+/// actix-web worker runs on one thread: inline, one wait would stall all its requests).
+/// [`open`](Self::open) and [`purge_expired`](Self::purge_expired) block: call them before the
+/// server starts, or from `spawn_blocking`.
 ///
 /// # Examples
 ///
@@ -121,13 +124,13 @@ pub struct User {
 /// // Login: check the password, then store a fresh token's hash.
 /// let user = store.verify_password("demo", "demo").await?.ok_or("bad login")?;
 /// let token = Token::generate()?;
-/// store.create_session(&token, user.id)?;
+/// store.create_session(&token, user.id).await?;
 ///
 /// // A later request: the loader resolves the cookie's token.
 /// assert_eq!(store.load(&token).await?, Some(user));
 ///
 /// // Logout.
-/// store.delete_session(&token)?;
+/// store.delete_session(&token).await?;
 /// assert_eq!(store.load(&token).await?, None);
 /// # Ok(()) }
 /// ```
@@ -236,11 +239,10 @@ impl Store {
         name: &str,
         password: &str,
     ) -> Result<Option<User>, StoreError> {
-        let store = self.clone();
         let name = name.to_owned();
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || store.verify_password_blocking(&name, &password))
-            .await?
+        self.off_thread(move |store| store.verify_password_blocking(&name, &password))
+            .await
     }
 
     fn verify_password_blocking(
@@ -281,16 +283,19 @@ impl Store {
     ///
     /// [`StoreError::Database`], including when a session with this key already exists (it is
     /// never overwritten) or `user_id` names no user.
-    pub fn create_session(&self, token: &Token, user_id: i64) -> Result<(), StoreError> {
+    pub async fn create_session(&self, token: &Token, user_id: i64) -> Result<(), StoreError> {
         let key = token.hash();
-        let now = self.clock.now();
-        let expires_at = now.saturating_add(secs(self.config.absolute_lifetime));
-        self.lock().execute(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-             VALUES (?1, ?2, ?3, ?3, ?4)",
-            params![key, user_id, now, expires_at],
-        )?;
-        Ok(())
+        self.off_thread(move |store| {
+            let now = store.clock.now();
+            let expires_at = now.saturating_add(secs(store.config.absolute_lifetime));
+            store.lock().execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+                params![key, user_id, now, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
     }
 
     /// Deletes the session stored under `token.hash()`, if any; returns whether one existed.
@@ -301,18 +306,21 @@ impl Store {
     /// # Errors
     ///
     /// [`StoreError::Database`] if the statement fails.
-    pub fn delete_session(&self, token: &Token) -> Result<bool, StoreError> {
+    pub async fn delete_session(&self, token: &Token) -> Result<bool, StoreError> {
         let key = token.hash();
-        let deleted = self
-            .lock()
-            .execute("DELETE FROM sessions WHERE token_hash = ?1", [key])?;
-        Ok(deleted > 0)
+        self.off_thread(move |store| {
+            let deleted = store
+                .lock()
+                .execute("DELETE FROM sessions WHERE token_hash = ?1", [key])?;
+            Ok(deleted > 0)
+        })
+        .await
     }
 
     /// Deletes every session past its absolute lifetime or its idle timeout; returns how many.
     ///
     /// Expired rows are already ignored by [`load`](Loader::load); this only reclaims space.
-    /// Call it now and then (at startup, from a timer).
+    /// Call it now and then (at startup, from a timer). Blocking: see [`Store`].
     ///
     /// # Errors
     ///
@@ -361,6 +369,16 @@ impl Store {
             .max(1)
     }
 
+    /// Runs `query` with a clone of this store on tokio's blocking pool (see "Blocking" in
+    /// [`Store`]).
+    async fn off_thread<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Self) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || query(&store)).await?
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held cannot leave a half-applied statement behind
         // (each statement is atomic in SQLite), so the connection is still usable.
@@ -376,7 +394,8 @@ impl Loader for Store {
     /// none, it is past its absolute lifetime, or it has been idle too long. Records activity
     /// at most once per `touch_interval`. Never creates a row.
     async fn load(&self, token: &Token) -> Result<Option<User>, StoreError> {
-        self.load_blocking(token.hash())
+        let key = token.hash();
+        self.off_thread(move |store| store.load_blocking(key)).await
     }
 }
 
@@ -514,7 +533,7 @@ mod tests {
         let (store, _) = store();
         let token = Token::<32>::generate().unwrap();
         assert_eq!(store.load(&token).await.unwrap(), None);
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         assert_eq!(store.load(&token).await.unwrap(), Some(demo()));
         let (created, expires): (i64, i64) = store
             .lock()
@@ -523,8 +542,8 @@ mod tests {
             })
             .unwrap();
         assert_eq!((created, expires), (T0, T0 + 3600));
-        assert!(store.delete_session(&token).unwrap());
-        assert!(!store.delete_session(&token).unwrap());
+        assert!(store.delete_session(&token).await.unwrap());
+        assert!(!store.delete_session(&token).await.unwrap());
         assert_eq!(store.load(&token).await.unwrap(), None);
         assert_eq!(session_count(&store), 0);
     }
@@ -533,7 +552,7 @@ mod tests {
     async fn unknown_token_is_none_and_creates_no_row() {
         let (store, _) = store();
         let known = Token::<32>::generate().unwrap();
-        store.create_session(&known, demo_id(&store)).unwrap();
+        store.create_session(&known, demo_id(&store)).await.unwrap();
         for _ in 0..3 {
             let unknown = Token::<32>::generate().unwrap();
             assert_eq!(store.load(&unknown).await.unwrap(), None);
@@ -545,17 +564,20 @@ mod tests {
     async fn create_never_overwrites() {
         let (store, _) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
-        let err = store.create_session(&token, demo_id(&store)).unwrap_err();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
+        let err = store
+            .create_session(&token, demo_id(&store))
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Database(_)), "{err:?}");
         assert_eq!(session_count(&store), 1);
     }
 
-    #[test]
-    fn session_for_unknown_user_is_refused() {
+    #[tokio::test]
+    async fn session_for_unknown_user_is_refused() {
         let (store, _) = store();
         let token = Token::<32>::generate().unwrap();
-        assert!(store.create_session(&token, 999).is_err());
+        assert!(store.create_session(&token, 999).await.is_err());
         assert_eq!(session_count(&store), 0);
     }
 
@@ -563,7 +585,7 @@ mod tests {
     async fn absolute_lifetime_ends_an_active_session() {
         let (store, clock) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         // Active every 5 minutes (inside the 10 minute idle timeout) for the whole hour.
         for _ in 0..11 {
             clock.advance(Duration::from_secs(300));
@@ -583,7 +605,7 @@ mod tests {
     async fn idle_timeout_ends_an_unused_session() {
         let (store, clock) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         clock.set(T0 + 599);
         assert_eq!(store.load(&token).await.unwrap(), Some(demo()));
         // That load touched it: idle is counted from T0 + 599 now.
@@ -599,7 +621,7 @@ mod tests {
     async fn touch_at_most_once_per_interval() {
         let (store, clock) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         assert_eq!(last_seen(&store, &token), T0);
         for (at, expected) in [
             (T0 + 1, T0),
@@ -634,7 +656,7 @@ mod tests {
             .unwrap()
             .with_clock(clock.clone());
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         // A request every 20 s keeps a 30 s idle session alive, despite the 60 s interval.
         for step in 1..=10 {
             clock.set(T0 + 20 * step);
@@ -646,7 +668,7 @@ mod tests {
     async fn stores_only_the_hash() {
         let (store, _) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         let keys: Vec<Vec<u8>> = store
             .lock()
             .prepare("SELECT token_hash FROM sessions")
@@ -671,7 +693,7 @@ mod tests {
     async fn deleting_a_user_ends_their_sessions() {
         let (store, _) = store();
         let token = Token::<32>::generate().unwrap();
-        store.create_session(&token, demo_id(&store)).unwrap();
+        store.create_session(&token, demo_id(&store)).await.unwrap();
         store.lock().execute("DELETE FROM users", []).unwrap();
         assert_eq!(store.load(&token).await.unwrap(), None);
         assert_eq!(session_count(&store), 0);
@@ -715,9 +737,9 @@ mod tests {
         let (store, clock) = store();
         let live = Token::<32>::generate().unwrap();
         let idle = Token::<32>::generate().unwrap();
-        store.create_session(&idle, demo_id(&store)).unwrap();
+        store.create_session(&idle, demo_id(&store)).await.unwrap();
         clock.advance(Duration::from_secs(500));
-        store.create_session(&live, demo_id(&store)).unwrap();
+        store.create_session(&live, demo_id(&store)).await.unwrap();
         clock.advance(Duration::from_secs(100));
         assert_eq!(store.purge_expired().unwrap(), 1);
         assert_eq!(store.load(&live).await.unwrap(), Some(demo()));

@@ -97,7 +97,7 @@ async fn login_session_logout_on_a_file() {
     assert_eq!(store.verify_password("nobody", "").await.unwrap(), None);
 
     let token = Token::<32>::generate().unwrap();
-    store.create_session(&token, user.id).unwrap();
+    store.create_session(&token, user.id).await.unwrap();
 
     // Another handle on the same file (a restarted app) sees the session.
     let restarted = open(&db.0);
@@ -105,7 +105,7 @@ async fn login_session_logout_on_a_file() {
     // Clones share one connection.
     assert_eq!(load(&store.clone(), &token).await, Some(user));
 
-    assert!(restarted.delete_session(&token).unwrap());
+    assert!(restarted.delete_session(&token).await.unwrap());
     assert_eq!(load(&store, &token).await, None);
     assert_eq!(count(&db.inspect(), "SELECT count(*) FROM sessions"), 0);
 }
@@ -130,7 +130,7 @@ async fn the_file_holds_the_hash_never_the_token() {
     let db = TempDb::new("hash-only");
     let store = open(&db.0);
     let token = Token::<32>::generate().unwrap();
-    store.create_session(&token, 1).unwrap();
+    store.create_session(&token, 1).await.unwrap();
     assert!(load(&store, &token).await.is_some());
 
     let key: Vec<u8> = db
@@ -151,12 +151,12 @@ async fn the_file_holds_the_hash_never_the_token() {
     assert!(!contains(token.encode().as_bytes()));
 }
 
-#[test]
-fn reopening_purges_expired_sessions() {
+#[tokio::test]
+async fn reopening_purges_expired_sessions() {
     let db = TempDb::new("purge");
     let store = open(&db.0);
     let live = Token::<32>::generate().unwrap();
-    store.create_session(&live, 1).unwrap();
+    store.create_session(&live, 1).await.unwrap();
     // A session that ended long ago (written as the store would have, years back).
     let stale = Token::<32>::generate().unwrap();
     db.inspect()
