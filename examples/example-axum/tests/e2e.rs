@@ -34,3 +34,9 @@ async fn public_page_answers_while_the_database_is_locked() {
     let site = site();
     e2e::public_page_answers_while_the_database_is_locked(&site).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_or_disabling_the_account_ends_its_sessions() {
+    let site = site();
+    e2e::deleting_or_disabling_the_account_ends_its_sessions(&site).await;
+}

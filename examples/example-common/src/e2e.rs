@@ -577,3 +577,77 @@ pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
         );
     }
 }
+
+/// Disabling the account (`UPDATE users SET disabled = 1`) ends its sessions at once and
+/// refuses its logins; enabled again, it signs in; deleted (`DELETE FROM users`), its
+/// sessions end at once. The changes are made on the site's SQLite file by another
+/// connection, as an operator would.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::deleting_or_disabling_the_account_ends_its_sessions(&site).await;
+/// # }
+/// ```
+pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
+    let admin = rusqlite::Connection::open(site.db()).expect("open the site's database");
+    admin
+        .busy_timeout(Duration::from_secs(5))
+        .expect("set a busy timeout");
+    let set_disabled = |disabled: bool| {
+        let changed = admin
+            .execute(
+                "UPDATE users SET disabled = ?1 WHERE name = 'demo'",
+                [disabled],
+            )
+            .expect("disable or enable the demo account");
+        assert_eq!(changed, 1);
+    };
+    let (client, _jar) = client();
+    let login = || post_form(&client, site, "/login", form("demo", "demo"));
+
+    let res = login().await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
+
+    set_disabled(true);
+    assert_eq!(
+        get(&client, site, "/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let home = text(get(&client, site, "/").await).await;
+    assert!(home.contains(r#"action="/login""#), "signed out: {home}");
+    let res = login().await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a disabled account signs in"
+    );
+    assert!(res.headers().get(SET_COOKIE).is_none());
+
+    set_disabled(false);
+    let res = login().await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
+
+    let deleted = admin
+        .execute("DELETE FROM users WHERE name = 'demo'", [])
+        .expect("delete the demo account");
+    assert_eq!(deleted, 1);
+    assert_eq!(
+        get(&client, site, "/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = login().await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a deleted account signs in"
+    );
+}

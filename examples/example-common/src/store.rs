@@ -30,7 +30,8 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
     name TEXT UNIQUE NOT NULL,
-    password_hash TEXT NOT NULL
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
@@ -98,6 +99,9 @@ pub struct User {
 ///   file (or a backup of it) replays no session.
 /// * [`Loader`] is implemented here: the absolute lifetime and the idle timeout are checked in
 ///   the query, and `last_seen_at` is written at most once per `touch_interval`.
+/// * Accounts end their sessions: deleting a user deletes its sessions (`ON DELETE
+///   CASCADE`), and a disabled one (`UPDATE users SET disabled = 1 WHERE name = ..`) has
+///   none and cannot sign in, from the next request on.
 ///
 /// # Blocking
 ///
@@ -174,6 +178,15 @@ impl Store {
         // Needed for `REFERENCES users(id) ON DELETE CASCADE` to mean anything.
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.execute_batch(SCHEMA)?;
+        // A file from before `users.disabled` existed gets the column (every account enabled).
+        let has_disabled: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('users') WHERE name = 'disabled')",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_disabled {
+            conn.execute_batch("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")?;
+        }
 
         let demo_exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
@@ -224,11 +237,11 @@ impl Store {
         &self.config
     }
 
-    /// Checks a login: `Ok(Some(user))` if `name` exists and `password` matches its Argon2
-    /// hash, `Ok(None)` otherwise.
+    /// Checks a login: `Ok(Some(user))` if `name` exists, is not disabled and `password`
+    /// matches its Argon2 hash, `Ok(None)` otherwise.
     ///
-    /// An unknown name still costs one Argon2 verification (against a dummy hash), so the
-    /// response time does not tell which names exist. Runs on tokio's blocking pool.
+    /// An unknown or disabled name still costs one Argon2 verification (against a dummy
+    /// hash), so the response time does not tell which names exist. Runs on tokio's blocking pool.
     ///
     /// # Errors
     ///
@@ -253,7 +266,7 @@ impl Store {
         let row: Option<(i64, String)> = self
             .lock()
             .query_row(
-                "SELECT id, password_hash FROM users WHERE name = ?1",
+                "SELECT id, password_hash FROM users WHERE name = ?1 AND NOT disabled",
                 [name],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
@@ -343,6 +356,7 @@ impl Store {
                 "SELECT users.id, users.name, sessions.last_seen_at
                  FROM sessions JOIN users ON users.id = sessions.user_id
                  WHERE sessions.token_hash = ?1
+                   AND NOT users.disabled
                    AND sessions.expires_at > ?2
                    AND sessions.last_seen_at + ?3 > ?2",
                 params![key, now, idle],
@@ -391,8 +405,9 @@ impl Loader for Store {
     type Error = StoreError;
 
     /// The user of the live session stored under `token.hash()`, or `Ok(None)` when there is
-    /// none, it is past its absolute lifetime, or it has been idle too long. Records activity
-    /// at most once per `touch_interval`. Never creates a row.
+    /// none, it is past its absolute lifetime, it has been idle too long, or its account is
+    /// disabled (a deleted account's sessions are deleted with it). Records activity at most
+    /// once per `touch_interval`. Never creates a row.
     async fn load(&self, token: &Token) -> Result<Option<User>, StoreError> {
         let key = token.hash();
         self.off_thread(move |store| store.load_blocking(key)).await

@@ -174,3 +174,39 @@ async fn reopening_purges_expired_sessions() {
         .unwrap();
     assert_eq!(key, live.hash());
 }
+
+#[tokio::test]
+async fn a_file_from_before_disabled_accounts_is_upgraded() {
+    let db = TempDb::new("upgrade");
+    {
+        let old = db.inspect();
+        old.execute_batch(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
+                                 password_hash TEXT NOT NULL);",
+        )
+        .unwrap();
+        old.execute(
+            "INSERT INTO users (name, password_hash) VALUES (?1, ?2)",
+            [
+                DEMO_USER,
+                &example_common::hash_password(DEMO_PASSWORD).unwrap(),
+            ],
+        )
+        .unwrap();
+    }
+    let store = open(&db.0);
+    let user = store
+        .verify_password(DEMO_USER, DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .expect("the existing account, enabled");
+    let token = Token::<32>::generate().unwrap();
+    store.create_session(&token, user.id).await.unwrap();
+    assert_eq!(load(&store, &token).await, Some(user));
+    db.inspect()
+        .execute("UPDATE users SET disabled = 1", [])
+        .unwrap();
+    assert_eq!(load(&store, &token).await, None);
+    // Opening it again leaves the column as it is.
+    drop(open(&db.0));
+}

@@ -5,17 +5,21 @@
 //!
 //! # Keys
 //!
-//! * `session:{hex(token.hash())}`: a string `"{user id} {last seen} {user name}"` (unix
+//! * `session:{hex(token.hash())}`: a string `"{user id} {created} {last seen}"` (unix
 //!   seconds). Created with `SET .. NX EX <absolute lifetime>`: never overwritten, and gone on
-//!   its own when the absolute lifetime ends. The loader enforces the idle timeout from
-//!   `last seen` and rewrites it at most once per touch interval (`SET .. XX KEEPTTL`: never
-//!   recreated after a logout, never extended past the absolute expiry). Logout is `DEL`, so
-//!   a replayed token fails on every instance at once. Only the hash is a key: a dump of Redis
-//!   replays no session.
-//! * `user:{name}`: a hash with `id` and `password_hash` (Argon2id, PHC string), and
-//!   `users:by-id`, a hash from id to name; `users:next-id` counts ids. The demo account is
-//!   created if absent, atomically, at startup and again on demand (a Redis without
-//!   persistence forgets it when restarted).
+//!   its own when the absolute lifetime ends. The loader enforces the absolute lifetime from
+//!   `created` (the TTL only reclaims the key: a `PERSIST`, or a restore without TTLs, keeps
+//!   no session alive) and the idle timeout from `last seen`, which it rewrites at most once
+//!   per touch interval (`SET .. XX KEEPTTL`: never recreated after a logout, never extended
+//!   past the absolute expiry). Logout is `DEL`, so a replayed token fails on every instance
+//!   at once. Only the hash is a key: a dump of Redis replays no session.
+//! * `user:{name}`: a hash with `id`, `password_hash` (Argon2id, PHC string) and, for a
+//!   disabled account, `disabled` (any value but `0`); `users:by-id`, a hash from id to name;
+//!   `users:next-id` counts ids. The loader checks the account on every load, so deleting it
+//!   (`DEL user:{name}`, `HDEL users:by-id {id}`) or disabling it (`HSET user:{name} disabled
+//!   1`) ends its sessions on every instance at once, and refuses its logins. The demo
+//!   account is created if absent, atomically, at startup and again on demand (a Redis
+//!   without persistence forgets it when restarted).
 //!
 //! # Failure
 //!

@@ -45,7 +45,7 @@ pub enum RedisStoreError {
     Password(StoreError),
     /// `create_session` found a session under this key already (it is never overwritten).
     SessionExists,
-    /// `create_session` for a user id that names no user.
+    /// `create_session` for a user id that names no user (or a disabled one).
     UnknownUser,
     /// A record in Redis that this store did not write (it does not parse).
     Malformed,
@@ -184,10 +184,10 @@ impl RedisStore {
         key
     }
 
-    /// Checks a login: `Ok(Some(user))` if `name` exists and `password` matches, `Ok(None)`
-    /// otherwise. `HMGET user:{name}`, then Argon2 on the blocking pool (against a dummy hash
-    /// for an unknown name, so the time taken does not tell which names exist). Re-creates
-    /// the demo account first if Redis lost it.
+    /// Checks a login: `Ok(Some(user))` if `name` exists, is not disabled and `password`
+    /// matches, `Ok(None)` otherwise. `HMGET user:{name}`, then Argon2 on the blocking pool
+    /// (against a dummy hash for an unknown or disabled name, so the time taken does not tell
+    /// which names exist). Re-creates the demo account first if Redis lost it.
     ///
     /// # Errors
     ///
@@ -204,8 +204,12 @@ impl RedisStore {
             user = self.user(name).await?;
         }
         let (id, stored) = match user {
-            Some((id, hash)) => (Some(id), Some(hash)),
-            None => (None, None),
+            Some(Account {
+                id,
+                password_hash,
+                disabled: false,
+            }) => (Some(id), Some(password_hash)),
+            _ => (None, None),
         };
         let matches = verify_password_hash(stored, password.to_owned()).await?;
         Ok(id.filter(|_| matches).map(|id| User {
@@ -215,25 +219,23 @@ impl RedisStore {
     }
 
     /// Records a new session for `user_id` under `token.hash()`:
-    /// `SET session:{hex} "{id} {now} {name}" NX EX {absolute lifetime}`. On login, after
+    /// `SET session:{hex} "{id} {now} {now}" NX EX {absolute lifetime}`. On login, after
     /// [`delete_session`](Self::delete_session) for any token the request carried.
     ///
     /// # Errors
     ///
     /// [`RedisStoreError::SessionExists`] (a session is never overwritten),
-    /// [`RedisStoreError::UnknownUser`], or [`RedisStoreError::Redis`].
+    /// [`RedisStoreError::UnknownUser`] (no such account, or it is disabled), or
+    /// [`RedisStoreError::Redis`].
     pub async fn create_session(&self, token: &Token, user_id: i64) -> Result<(), RedisStoreError> {
-        let mut conn = self.conn.clone();
-        let name: Option<String> = redis::cmd("HGET")
-            .arg(USERS_BY_ID)
-            .arg(user_id)
-            .query_async(&mut conn)
-            .await?;
-        let name = name.ok_or(RedisStoreError::UnknownUser)?;
+        if self.live_user(user_id).await?.is_none() {
+            return Err(RedisStoreError::UnknownUser);
+        }
+        let now = self.clock.now();
         let value = SessionValue {
             user_id,
-            last_seen: self.clock.now(),
-            name,
+            created: now,
+            last_seen: now,
         };
         let lifetime = self.config.absolute_lifetime.as_secs().max(1);
         let created: Option<String> = redis::cmd("SET")
@@ -242,7 +244,7 @@ impl RedisStore {
             .arg("NX")
             .arg("EX")
             .arg(lifetime)
-            .query_async(&mut conn)
+            .query_async(&mut self.conn.clone())
             .await?;
         created.map(drop).ok_or(RedisStoreError::SessionExists)
     }
@@ -275,14 +277,40 @@ impl RedisStore {
         Ok(())
     }
 
-    async fn user(&self, name: &str) -> Result<Option<(i64, String)>, RedisStoreError> {
-        let (id, hash): (Option<i64>, Option<String>) = redis::cmd("HMGET")
-            .arg(user_key(name))
-            .arg("id")
-            .arg("password_hash")
+    /// `HMGET user:{name} id password_hash disabled`: the account, if it exists.
+    async fn user(&self, name: &str) -> Result<Option<Account>, RedisStoreError> {
+        let (id, hash, disabled): (Option<i64>, Option<String>, Option<String>) =
+            redis::cmd("HMGET")
+                .arg(user_key(name))
+                .arg("id")
+                .arg("password_hash")
+                .arg("disabled")
+                .query_async(&mut self.conn.clone())
+                .await?;
+        Ok(id.zip(hash).map(|(id, password_hash)| Account {
+            id,
+            password_hash,
+            disabled: disabled.is_some_and(|d| d != "0"),
+        }))
+    }
+
+    /// The user with this id, if the account still exists and is not disabled:
+    /// `HGET users:by-id {id}`, then [`user`](Self::user) must have the same id (a name
+    /// deleted and created again is a new account).
+    async fn live_user(&self, id: i64) -> Result<Option<User>, RedisStoreError> {
+        let name: Option<String> = redis::cmd("HGET")
+            .arg(USERS_BY_ID)
+            .arg(id)
             .query_async(&mut self.conn.clone())
             .await?;
-        Ok(id.zip(hash))
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let live = self
+            .user(&name)
+            .await?
+            .is_some_and(|account| account.id == id && !account.disabled);
+        Ok(live.then_some(User { id, name }))
     }
 
     /// `touch_interval`, capped at half the idle timeout (at least one second), as the
@@ -307,9 +335,11 @@ impl Loader for RedisStore {
     type Error = RedisStoreError;
 
     /// The user of the live session stored under `token.hash()`, or `Ok(None)` when there is
-    /// none (unknown, logged out, past its absolute lifetime: the key expired) or it has been
-    /// idle too long. One `GET`; a `SET .. XX KEEPTTL` at most once per touch interval.
-    /// Never creates a key.
+    /// none (unknown, logged out), it is past its absolute lifetime (from the creation time
+    /// in the record: the key's TTL is only housekeeping, and a `PERSIST` changes nothing),
+    /// it has been idle too long, or its account is gone or disabled. A `GET`, the account
+    /// (`HGET users:by-id`, `HMGET user:{name}`), and a `SET .. XX KEEPTTL` at most once per
+    /// touch interval. Never creates a key.
     async fn load(&self, token: &Token) -> Result<Option<User>, RedisStoreError> {
         let key = Self::session_key(token);
         let mut conn = self.conn.clone();
@@ -319,11 +349,15 @@ impl Loader for RedisStore {
         };
         let session = SessionValue::parse(&value).ok_or(RedisStoreError::Malformed)?;
         let now = self.clock.now();
+        let age = now.saturating_sub(session.created);
         let idle = now.saturating_sub(session.last_seen);
-        if idle >= secs(self.config.idle_timeout) {
+        if age >= secs(self.config.absolute_lifetime) || idle >= secs(self.config.idle_timeout) {
             // Left to its TTL; every instance reads it as expired meanwhile.
             return Ok(None);
         }
+        let Some(user) = self.live_user(session.user_id).await? else {
+            return Ok(None);
+        };
         if idle >= self.touch_interval() {
             let touched = SessionValue {
                 last_seen: now,
@@ -339,36 +373,42 @@ impl Loader for RedisStore {
                 .query_async(&mut conn)
                 .await?;
         }
-        Ok(Some(User {
-            id: session.user_id,
-            name: session.name,
-        }))
+        Ok(Some(user))
     }
 }
 
-/// A session record: `"{user id} {last seen} {user name}"` (the name last: it may contain
-/// spaces).
+/// An account as `user:{name}` holds it.
+struct Account {
+    id: i64,
+    password_hash: String,
+    /// The `disabled` field is present and not `0`.
+    disabled: bool,
+}
+
+/// A session record: `"{user id} {created} {last seen}"` (unix seconds). The name is not
+/// kept: the loader reads the account on every load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct SessionValue {
     user_id: i64,
+    created: i64,
     last_seen: i64,
-    name: String,
 }
 
 impl SessionValue {
     fn parse(value: &str) -> Option<Self> {
-        let mut parts = value.splitn(3, ' ');
-        Some(Self {
+        let mut parts = value.split(' ');
+        let value = Self {
             user_id: parts.next()?.parse().ok()?,
+            created: parts.next()?.parse().ok()?,
             last_seen: parts.next()?.parse().ok()?,
-            name: parts.next()?.to_owned(),
-        })
+        };
+        parts.next().is_none().then_some(value)
     }
 }
 
 impl fmt::Display for SessionValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.user_id, self.last_seen, self.name)
+        write!(f, "{} {} {}", self.user_id, self.created, self.last_seen)
     }
 }
 
@@ -386,15 +426,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn session_value_round_trips_with_spaces_in_the_name() {
+    fn session_value_round_trips() {
         let value = SessionValue {
             user_id: 7,
-            last_seen: 1_700_000_000,
-            name: "Ada Lovelace".to_owned(),
+            created: 1_700_000_000,
+            last_seen: 1_700_000_060,
         };
-        assert_eq!(value.to_string(), "7 1700000000 Ada Lovelace");
+        assert_eq!(value.to_string(), "7 1700000000 1700000060");
         assert_eq!(SessionValue::parse(&value.to_string()), Some(value));
-        for bad in ["", "7", "7 x name", "x 1 name", "7 1"] {
+        // The format before the creation time was kept ("{id} {last seen} {name}") does not
+        // parse, nor anything else.
+        for bad in [
+            "", "7", "7 1", "7 1 demo", "7 x 1", "x 1 1", "7 1 1 1", "7 1 1 ",
+        ] {
             assert_eq!(SessionValue::parse(bad), None, "{bad:?}");
         }
     }

@@ -137,7 +137,7 @@ async fn sessions_are_keyed_by_the_hash_with_the_absolute_lifetime_as_ttl() {
     let key = RedisStore::session_key(&token);
     assert_eq!(f.keys("session:*").await, std::slice::from_ref(&key));
     let value = f.get(&key).await.unwrap();
-    assert_eq!(value, format!("{} {T0} demo", demo.id));
+    assert_eq!(value, format!("{} {T0} {T0}", demo.id));
     assert!(!key.contains(token.encode().as_str()));
     let ttl = f.ttl(&key).await;
     assert!((3590..=3600).contains(&ttl), "{ttl}");
@@ -189,7 +189,7 @@ async fn idle_timeout_and_touch_at_most_once_per_interval() {
     let token = f.session_of(&demo).await;
     let key = RedisStore::session_key(&token);
     let last_seen = |value: Option<String>| -> i64 {
-        value.unwrap().split(' ').nth(1).unwrap().parse().unwrap()
+        value.unwrap().split(' ').nth(2).unwrap().parse().unwrap()
     };
     for (at, expected) in [
         (T0 + 1, T0),
@@ -238,4 +238,70 @@ async fn redis_down_is_an_error_not_a_none() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// The absolute lifetime is checked by the loader from the creation time in the record, not
+/// only by the key's TTL: a `PERSIST` (or a restore without TTLs) does not make a session
+/// immortal.
+#[tokio::test]
+async fn persist_does_not_make_a_session_immortal() {
+    let Some(mut f) = fixture("persist_does_not_make_a_session_immortal").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = f.session_of(&demo).await;
+    let key = RedisStore::session_key(&token);
+    let persisted: i64 = f.query(redis::cmd("PERSIST").arg(&key)).await;
+    assert_eq!(persisted, 1);
+    // Active every 5 minutes (inside the 10 minute idle timeout) up to the last second.
+    for at in (300..3600).step_by(300).chain([3599]) {
+        f.clock.set(T0 + at);
+        assert_eq!(
+            f.store.load(&token).await.unwrap(),
+            Some(demo.clone()),
+            "T0 + {at}"
+        );
+    }
+    f.clock.set(T0 + 3600);
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert_eq!(
+        f.ttl(&key).await,
+        -1,
+        "the key is still there, without a TTL"
+    );
+}
+
+/// Deleting or disabling an account ends its sessions at once, on every instance: the loader
+/// checks the account on every load.
+#[tokio::test]
+async fn deleting_or_disabling_the_account_ends_its_sessions() {
+    let Some(mut f) = fixture("deleting_or_disabling_the_account").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = f.session_of(&demo).await;
+    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+
+    // Disabled: no session, no login; enabled again: the session is back.
+    let _: i64 = f
+        .query(redis::cmd("HSET").arg("user:demo").arg("disabled").arg(1))
+        .await;
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert_eq!(f.store.verify_password("demo", "demo").await.unwrap(), None);
+    let _: i64 = f
+        .query(redis::cmd("HDEL").arg("user:demo").arg("disabled"))
+        .await;
+    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+
+    // Deleted: no session. A new account under the same name (a new id) does not inherit it.
+    let _: i64 = f.query(redis::cmd("DEL").arg("user:demo")).await;
+    let _: i64 = f
+        .query(redis::cmd("HDEL").arg("users:by-id").arg(demo.id))
+        .await;
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    let again = f.demo().await;
+    assert_ne!(again.id, demo.id);
+    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    let fresh = f.session_of(&again).await;
+    assert_eq!(f.store.load(&fresh).await.unwrap(), Some(again));
 }
