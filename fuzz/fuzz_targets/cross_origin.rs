@@ -186,14 +186,14 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Any trusted origin that is accepted is one a browser can send, and it is trusted.
-    if let Ok(candidate) = std::str::from_utf8(u.take_rest()) {
-        if let Ok(trusting) = CrossOrigin::new().with_trusted_origin(candidate) {
-            assert!(candidate.is_ascii() && candidate.len() <= 512);
-            assert!(candidate.starts_with("https://") || candidate.starts_with("http://"));
-            let cross_site = CrossOriginRequest::new(b"POST", b"/")
-                .with_origin([candidate.as_bytes()])
-                .with_sec_fetch_site([b"cross-site".as_slice()]);
-            assert_eq!(trusting.check(&cross_site), Ok(()));
-        }
+    if let Ok(candidate) = std::str::from_utf8(u.take_rest())
+        && let Ok(trusting) = CrossOrigin::new().with_trusted_origin(candidate)
+    {
+        assert!(candidate.is_ascii() && candidate.len() <= 512);
+        assert!(candidate.starts_with("https://") || candidate.starts_with("http://"));
+        let cross_site = CrossOriginRequest::new(b"POST", b"/")
+            .with_origin([candidate.as_bytes()])
+            .with_sec_fetch_site([b"cross-site".as_slice()]);
+        assert_eq!(trusting.check(&cross_site), Ok(()));
     }
 });
