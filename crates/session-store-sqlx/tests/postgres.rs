@@ -1,0 +1,170 @@
+//! A real PostgreSQL runs the whole store conformance suite, with each kind of user id, plus
+//! the "closed pool" and "server stopped" outages.
+//!
+//! The test starts its own throwaway cluster: it runs itself again under Debian's
+//! `pg_virtualenv -t` (package `postgresql-common`, with a server from `postgresql`), which
+//! creates a cluster in a temporary directory, exports `PGHOST`, `PGPORT`, `PGUSER`,
+//! `PGPASSWORD` and `PGDATABASE`, and drops the cluster afterwards. Inside, the "server
+//! stopped" outage uses `pg_ctlcluster $PGVERSION regress stop|start`.
+//!
+//! Without `pg_virtualenv`, or when it cannot start a cluster, the test prints why and passes
+//! (skips), except under CI (`CI` set to anything but empty, `0` or `false`), where it fails.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use session_store_conformance::{Harness, Outage, SCENARIOS, TestUserId, run};
+use session_store_sqlx::{PgBackend, UserId};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+/// Set in the run under `pg_virtualenv`: the file to create once the cluster is up.
+const CHILD: &str = "SESSION_STORE_SQLX_PG_STARTED";
+
+#[test]
+fn postgres_conformance() {
+    match std::env::var_os(CHILD) {
+        Some(marker) => inside_pg_virtualenv(marker.into()),
+        None => under_pg_virtualenv(),
+    }
+}
+
+/// Runs this test again under `pg_virtualenv` and reports its outcome.
+fn under_pg_virtualenv() {
+    let marker = std::env::temp_dir().join(format!(
+        "session-store-sqlx-pg-started-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&marker);
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let status = Command::new("pg_virtualenv")
+        .arg("-t")
+        .arg(exe)
+        .args([
+            "--exact",
+            "postgres_conformance",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, &marker)
+        .status();
+    let started = marker.exists();
+    let _ = std::fs::remove_file(&marker);
+    let why = match status {
+        Err(err) => format!(
+            "pg_virtualenv could not be run ({err}); install postgresql and postgresql-common"
+        ),
+        Ok(status) if started => {
+            assert!(
+                status.success(),
+                "the PostgreSQL conformance run failed: {status} (its output is above)"
+            );
+            return;
+        }
+        Ok(status) => format!("pg_virtualenv could not start a PostgreSQL cluster ({status})"),
+    };
+    // Under CI as xtask defines it: `CI` set to anything but empty, `0` or `false`.
+    if std::env::var("CI").is_ok_and(|ci| !matches!(ci.as_str(), "" | "0" | "false")) {
+        panic!("under CI, and PostgreSQL cannot run: {why}");
+    }
+    eprintln!("skipping the PostgreSQL conformance run: {why}");
+}
+
+/// The run itself, with the cluster's `PG*` variables set.
+fn inside_pg_virtualenv(marker: PathBuf) {
+    std::fs::write(&marker, b"started").expect("write the marker file");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        // One after another: the "server stopped" scenario stops the one cluster.
+        conformance::<i64>().await;
+        conformance::<String>().await;
+        conformance::<Vec<u8>>().await;
+    });
+}
+
+async fn conformance<U: TestUserId + UserId<sqlx::Postgres>>() {
+    let report = run(Postgres::<U> {
+        next: AtomicU32::new(0),
+        user: std::marker::PhantomData,
+    })
+    .await;
+    assert_eq!(report.passed.len(), SCENARIOS + 2);
+}
+
+/// Each scenario gets a table of its own in the cluster's database.
+struct Postgres<U> {
+    next: AtomicU32,
+    user: std::marker::PhantomData<fn() -> U>,
+}
+
+async fn open<U: UserId<sqlx::Postgres>>(table: &str) -> PgBackend<U> {
+    // PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE from pg_virtualenv.
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        // While the server is down, each call gives up after this long.
+        .acquire_timeout(Duration::from_secs(1))
+        .connect_with(PgConnectOptions::new())
+        .await
+        .expect("connect to the pg_virtualenv cluster");
+    let backend = PgBackend::new(pool)
+        .with_table(table)
+        .expect("a valid table name");
+    backend.migrate().await.expect("migrate");
+    backend
+}
+
+fn pg_ctlcluster(action: &str) {
+    let version = std::env::var("PGVERSION").expect("PGVERSION from pg_virtualenv");
+    let status = Command::new("pg_ctlcluster")
+        .args([version.as_str(), "regress", action])
+        .status()
+        .expect("run pg_ctlcluster");
+    assert!(status.success(), "pg_ctlcluster {action}: {status}");
+}
+
+impl<U: TestUserId + UserId<sqlx::Postgres>> Harness for Postgres<U> {
+    type Backend = PgBackend<U>;
+
+    fn name(&self) -> String {
+        format!("postgres ({})", std::any::type_name::<U>())
+    }
+
+    async fn backend(&self) -> PgBackend<U> {
+        let kind = std::any::type_name::<U>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("u")
+            .to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        open(&format!("sessions_{kind}_{n}")).await
+    }
+
+    fn outages(&self) -> Vec<Outage> {
+        vec![Outage::ClosedPool, Outage::ServerStopped]
+    }
+
+    async fn begin_outage(&self, outage: Outage, backend: &PgBackend<U>) {
+        match outage {
+            Outage::ClosedPool => backend.pool().close().await,
+            Outage::ServerStopped => pg_ctlcluster("stop"),
+        }
+    }
+
+    async fn end_outage(&self, outage: Outage, backend: &PgBackend<U>) -> Option<PgBackend<U>> {
+        match outage {
+            // A closed pool stays closed: the database comes back as a new pool.
+            Outage::ClosedPool => Some(open(backend.table()).await),
+            // The same pool reconnects.
+            Outage::ServerStopped => {
+                pg_ctlcluster("start");
+                None
+            }
+        }
+    }
+}
