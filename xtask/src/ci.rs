@@ -4,7 +4,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::cmd::{
-    Result, cargo, cargo_bin, cargo_output, clippy, doctest, ensure_tool, nextest, run,
+    Result, cargo, cargo_bin, cargo_output, clippy, doctest, ensure_tool, nextest, run, target_dir,
+    under_ci,
 };
 use crate::{e2e, fuzz};
 
@@ -12,7 +13,7 @@ use crate::{e2e, fuzz};
 type Step = (&'static str, fn() -> Result);
 
 /// The steps of `cargo xtask ci`, in order; each name is also a task.
-pub(crate) const STEPS: [Step; 11] = [
+pub(crate) const STEPS: [Step; 13] = [
     ("fmt", fmt),
     ("lint", lint),
     ("lint-features", lint_features),
@@ -22,9 +23,28 @@ pub(crate) const STEPS: [Step; 11] = [
     ("doc", doc),
     ("deny", deny),
     ("fuzz-check", fuzz::check),
+    ("msrv", msrv),
+    ("package", package),
     ("examples", examples),
     ("e2e", e2e::run),
 ];
+
+/// The published library crates: what `msrv` and `package` check.
+const LIBRARIES: [&str; 4] = [
+    "session-token",
+    "session-cookie",
+    "session-axum",
+    "session-actix",
+];
+
+/// Debian's Rust at the workspace's `rust-version` (packages `rustc-web`, `cargo-web`,
+/// `libstd-rust-web-dev`, `libstd-rust-web-1.85`, all `1.85.0+dfsg3-1~deb12u3`; `.ci/run`
+/// installs them). Called by path, so the rustup toolchain stays first on `PATH` for the rest.
+const MSRV_CARGO: &str = "/usr/bin/cargo";
+const MSRV_RUSTC: &str = "/usr/bin/rustc";
+const MSRV_RUSTDOC: &str = "/usr/bin/rustdoc";
+/// The `rustc --version` the step expects, so that another Debian Rust cannot pass for it.
+const MSRV_VERSION: &str = "rustc 1.85.0 ";
 
 /// cargo-deny release installed when missing (`cargo install --locked`).
 const CARGO_DENY: &str = "cargo-deny@0.20.2";
@@ -77,13 +97,77 @@ fn test() -> Result {
 }
 
 /// The tests of the feature sets `test` cannot reach (see [`lint_features`]): session-token
-/// `no_std`, session-cookie without `http`.
+/// `no_std`, session-cookie without `http`; and the adapters' optional `tracing` feature.
 fn test_features() -> Result {
     for package in ["session-token", "session-cookie"] {
         nextest(&["-p", package, "--no-default-features"])?;
         doctest(&["-p", package, "--no-default-features"])?;
     }
+    nextest(&[
+        "-p",
+        "session-axum",
+        "-p",
+        "session-actix",
+        "--features",
+        "session-axum/tracing,session-actix/tracing",
+    ])
+}
+
+/// The library crates build and pass their tests (doc tests included) with Rust 1.85, the
+/// declared `rust-version`: all features, and session-token without default features. Its
+/// own target directory, so the stable builds stay warm.
+fn msrv() -> Result {
+    let version = Command::new(MSRV_RUSTC)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    if !version.starts_with(MSRV_VERSION) {
+        let found = if version.is_empty() {
+            "nothing"
+        } else {
+            version.trim()
+        };
+        let message = format!(
+            "{MSRV_RUSTC} is {found}, not Rust 1.85: apt-get install rustc-web cargo-web \
+             libstd-rust-web-dev libstd-rust-web-1.85 (=1.85.0+dfsg3-1~deb12u3; .ci/run does)"
+        );
+        if under_ci() {
+            return Err(message.into());
+        }
+        eprintln!("note: skipping the MSRV check: {message}");
+        return Ok(());
+    }
+    let mut all = vec!["test", "--locked", "--all-features"];
+    for package in LIBRARIES {
+        all.extend(["-p", package]);
+    }
+    let token_alone = [
+        "test",
+        "--locked",
+        "-p",
+        "session-token",
+        "--no-default-features",
+    ];
+    for args in [&all[..], &token_alone[..]] {
+        run(Command::new(MSRV_CARGO)
+            .args(args)
+            .env("RUSTC", MSRV_RUSTC)
+            .env("RUSTDOC", MSRV_RUSTDOC)
+            .env("CARGO_TARGET_DIR", target_dir().join("msrv")))?;
+    }
     Ok(())
+}
+
+/// Each library crate packaged as it would be published and built from its packaged sources
+/// alone (`cargo package` verifies each against the others' packages, not the workspace).
+fn package() -> Result {
+    let mut args = vec!["package", "--locked"];
+    for package in LIBRARIES {
+        args.extend(["-p", package]);
+    }
+    cargo(args)
 }
 
 /// Feature sets of session-token that must stay free of `std`: none at all, and every

@@ -25,11 +25,15 @@ tasks:
                      `http`, session-actix's library on its own (default and all features)
   test               workspace tests (cargo-nextest) and doc tests
   test-features      tests and doc tests of session-token and session-cookie with
-                     --no-default-features
+                     --no-default-features; the adapters' tests with `tracing`
   no-std             prove session-token resolves no `std` feature and builds without it
   doc                cargo doc --no-deps with warnings denied
   deny               cargo deny check bans licenses sources (offline-capable checks)
   fuzz-check         clippy on the fuzz targets (fuzz/, its own workspace) on stable
+  msrv               the library crates' tests with Debian's Rust 1.85 (/usr/bin/cargo,
+                     rustc-web), the declared rust-version; skipped without it, except
+                     under CI
+  package            cargo package of the library crates, each built from its package
   examples           run example-token, which exits non-zero when a check fails
   e2e                the example sites in headless Chromium (needs chromium and
                      chromedriver; skipped with a notice without them, except under CI)
