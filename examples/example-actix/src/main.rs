@@ -5,14 +5,15 @@
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
 //! `token.hash()`; only the random token travels in the cookie.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
-use actix_web::{App, HttpResponse, HttpServer, ResponseError as _, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
 use example_common::{
-    Args, Credentials, Store, StoreError, describe, page_home, page_login_failed, page_me,
+    Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
+    page_login_failed, page_me,
 };
 use session_actix::{MaybeUser, SessionResponseExt as _, SessionToken, Sessions, User};
 
@@ -35,11 +36,14 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let sessions = Sessions::<Account>::new(proxy, store.clone());
     let store = web::Data::new(store);
+    // One gate for every worker: the hash bound and the throttles are per process.
+    let logins = web::Data::new(LoginGate::new(LoginLimits::default())?);
     let server = HttpServer::new(move || {
         App::new()
             // The `Sessions` itself, not `web::Data`: the extractors look for this type.
             .app_data(sessions.clone())
             .app_data(store.clone())
+            .app_data(logins.clone())
             // Resources, not `App::route`: another method on a known path is then a 405,
             // not a 404. HEAD as well as GET, as axum's `get` does.
             .service(web::resource("/").get(index).head(index))
@@ -64,13 +68,28 @@ async fn me(User(user): User<Account>) -> HttpResponse {
     personal(page_me(&user.name))
 }
 
+/// 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503 with
+/// `Retry-After` when the login gate refuses.
 async fn login(
+    request: HttpRequest,
     store: web::Data<Store>,
+    logins: web::Data<LoginGate>,
     sessions: Sessions<Account>,
     old: Option<SessionToken<Account>>,
     web::Form(form): web::Form<Credentials>,
 ) -> HttpResponse {
-    let account = match store.verify_password(&form.username, &form.password).await {
+    // No peer address (not a TCP connection): one key for all such requests.
+    let client = request
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip());
+    let permit = match logins.admit(client, &form.username).await {
+        Ok(permit) => permit,
+        Err(refusal) => return refused(&refusal),
+    };
+    let account = match store
+        .verify_password(permit, &form.username, &form.password)
+        .await
+    {
         Ok(Some(account)) => account,
         Ok(None) => return html(StatusCode::UNAUTHORIZED, page_login_failed()),
         Err(err) => return server_error("verify_password", &err),
@@ -117,6 +136,15 @@ fn personal(page: String) -> HttpResponse {
         .content_type(ContentType::html())
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .body(page)
+}
+
+/// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
+fn refused(refusal: &Refusal) -> HttpResponse {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header((header::RETRY_AFTER, refusal.retry_after_secs()))
+        .body(refusal.page())
 }
 
 /// A `303 See Other` to `location`; one session helper may follow (see `SessionResponseExt`).

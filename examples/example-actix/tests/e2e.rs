@@ -40,3 +40,16 @@ async fn deleting_or_disabling_the_account_ends_its_sessions() {
     let site = site();
     e2e::deleting_or_disabling_the_account_ends_its_sessions(&site).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_logins_are_bounded() {
+    let site = site();
+    let (_, busy, _) = e2e::concurrent_logins_are_bounded(&site).await;
+    assert!(busy > 0, "the hash bound was never reached");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_attempts_are_throttled() {
+    let site = site();
+    e2e::login_attempts_are_throttled(&site).await;
+}

@@ -8,13 +8,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use axum::Router;
-use axum::extract::{Form, FromRef, State};
+use axum::extract::{ConnectInfo, Form, FromRef, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderName};
+use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, Store, StoreError, describe, page_home, page_login_failed, page_me,
+    Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
+    page_login_failed, page_me,
 };
 use session_axum::{EndSession, SessionToken, Sessions, User};
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
 struct App {
     store: Store,
     sessions: Sessions<Account>,
+    logins: LoginGate,
 }
 
 impl FromRef<App> for Sessions<Account> {
@@ -54,6 +56,7 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
         store,
+        logins: LoginGate::new(LoginLimits::default())?,
     };
     let router = Router::new()
         .route("/", get(index))
@@ -64,7 +67,9 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let about = format!("database {}", args.db.display());
     example_common::announce(PACKAGE, &about, listener.local_addr()?);
-    axum::serve(listener, router).await?;
+    // The peer address, for the login throttle (`ConnectInfo`).
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).await?;
     Ok(())
 }
 
@@ -79,15 +84,21 @@ async fn me(user: User<Account>) -> impl IntoResponse {
     (NO_STORE, Html(page_me(&user.name)))
 }
 
-/// `POST /login`: 303 to `/me` with a new session cookie, or 401 with the form.
+/// `POST /login`: 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503
+/// with `Retry-After` when the login gate refuses.
 async fn login(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     old: Option<SessionToken<Account>>,
     Form(form): Form<Credentials>,
 ) -> Response {
+    let permit = match app.logins.admit(peer.ip(), &form.username).await {
+        Ok(permit) => permit,
+        Err(refusal) => return refused(&refusal),
+    };
     let account = match app
         .store
-        .verify_password(&form.username, &form.password)
+        .verify_password(permit, &form.username, &form.password)
         .await
     {
         Ok(Some(account)) => account,
@@ -124,6 +135,18 @@ async fn logout(
             .map_err(|err| server_error("delete_session", &err))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
+fn refused(refusal: &Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let retry_after = HeaderValue::from(refusal.retry_after_secs());
+    (
+        status,
+        [(header::RETRY_AFTER, retry_after)],
+        Html(refusal.page()),
+    )
+        .into_response()
 }
 
 /// Logs the store error with its cause and answers a bare 500.

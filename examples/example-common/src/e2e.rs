@@ -28,7 +28,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
 use reqwest::cookie::CookieStore as _;
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 
 /// How long a site may take to print its `listening on` line (a cold debug build is slow
 /// to hash the demo password).
@@ -185,6 +185,20 @@ impl Site {
     #[must_use]
     pub fn db(&self) -> PathBuf {
         self.dir.join("site.db")
+    }
+
+    /// The site's peak resident memory so far, in KiB (`VmHWM` in `/proc/<pid>/status`, Linux),
+    /// or `None` where that cannot be read.
+    #[must_use]
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.trim_start_matches("VmHWM:")
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
     }
 
     /// The session cookie's name: `__Host-id`, or `id` with `--insecure-dev-cookies`.
@@ -650,4 +664,157 @@ pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
         StatusCode::UNAUTHORIZED,
         "a deleted account signs in"
     );
+}
+
+/// How many logins [`concurrent_logins_are_bounded`] sends at once.
+pub const CONCURRENT_LOGINS: usize = 200;
+
+/// The bound on the site's peak resident memory under [`CONCURRENT_LOGINS`] logins, in MiB:
+/// 64 MiB, plus 24 MiB per core (the site runs one Argon2 hash of 19 MiB per core at most).
+/// Unbounded hashing takes about 3.7 GiB for 200 logins.
+#[must_use]
+pub fn peak_rss_bound_mib() -> u64 {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    64 + 24 * u64::try_from(cores).unwrap_or(u64::MAX / 48)
+}
+
+/// A client that sends from `local`, a loopback address (all of 127.0.0.0/8 is loopback on
+/// Linux): a distinct client address for the site, as many clients on a network would be.
+fn client_from(local: std::net::Ipv4Addr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .local_address(std::net::IpAddr::V4(local))
+        .build()
+        .expect("build the HTTP client")
+}
+
+/// [`CONCURRENT_LOGINS`] logins at once, each from its own loopback address and for its own
+/// (unknown) user name, so that no rate limit stops them before the password hash: the site
+/// answers every one (401, or 503 with `Retry-After` when it is busy), never 500, and its
+/// peak resident memory stays under [`peak_rss_bound_mib`]. Returns the counts of 401s and
+/// 503s and the peak in KiB.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// let (rejected, busy, peak_kib) = example_common::e2e::concurrent_logins_are_bounded(&site).await;
+/// # }
+/// ```
+pub async fn concurrent_logins_are_bounded(site: &Site) -> (usize, usize, u64) {
+    let before = site.peak_rss_kib().expect("the site's VmHWM");
+    let mut logins = Vec::new();
+    for i in 0..CONCURRENT_LOGINS {
+        let octet = u8::try_from(2 + i).expect("at most 253 logins");
+        let client = client_from(std::net::Ipv4Addr::new(127, 0, 0, octet));
+        let request = client
+            .post(site.url("/login"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&format!("user-{i}"), "guess"))
+            .send();
+        logins.push(tokio::spawn(request));
+    }
+    let (mut rejected, mut busy) = (0, 0);
+    for login in logins {
+        let res = login
+            .await
+            .expect("the request task")
+            .expect("the site answers every login");
+        match res.status() {
+            StatusCode::UNAUTHORIZED => rejected += 1,
+            StatusCode::SERVICE_UNAVAILABLE => {
+                let retry = header(&res, RETRY_AFTER);
+                assert!(
+                    retry.parse::<u64>().is_ok_and(|s| s > 0),
+                    "Retry-After: {retry}"
+                );
+                busy += 1;
+            }
+            other => panic!("a login answered {other}"),
+        }
+    }
+    let peak = site.peak_rss_kib().expect("the site's VmHWM");
+    eprintln!(
+        "{CONCURRENT_LOGINS} concurrent logins: {rejected} x 401, {busy} x 503; \
+         peak RSS {} MiB (before: {} MiB)",
+        peak / 1024,
+        before / 1024
+    );
+    let bound = peak_rss_bound_mib();
+    assert!(
+        peak < bound * 1024,
+        "peak RSS {} MiB under {CONCURRENT_LOGINS} concurrent logins (bound: {bound} MiB)",
+        peak / 1024
+    );
+    (rejected, busy, peak)
+}
+
+/// Login attempts are throttled per user name (from many addresses: the default 10 in a
+/// burst) and per client address (over many names: 30 in a burst); a throttled attempt is 429
+/// with `Retry-After` and the login form, costs no password hash, and starts no session.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::login_attempts_are_throttled(&site).await;
+/// # }
+/// ```
+pub async fn login_attempts_are_throttled(site: &Site) {
+    /// Attempts past the burst that must all be refused.
+    const OVER: u8 = 3;
+    async fn attempt(site: &Site, from: std::net::Ipv4Addr, user: &str) -> reqwest::Response {
+        let res = post_form(&client_from(from), site, "/login", form(user, "guess")).await;
+        assert!(res.headers().get(SET_COOKIE).is_none());
+        res
+    }
+    async fn assert_throttled(res: reqwest::Response) {
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let retry = header(&res, RETRY_AFTER);
+        assert!(
+            retry.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)),
+            "Retry-After: {retry}"
+        );
+        assert!(text(res).await.contains(r#"action="/login""#));
+    }
+
+    // One name from many addresses: 10, then no more.
+    for i in 0..10 + OVER {
+        let res = attempt(site, std::net::Ipv4Addr::new(127, 0, 1, i + 1), "demo").await;
+        if i < 10 {
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "attempt {i} for demo"
+            );
+        } else {
+            assert_throttled(res).await;
+        }
+    }
+
+    // One address over many names: 30, then no more.
+    let from = std::net::Ipv4Addr::new(127, 0, 2, 1);
+    for i in 0..30 + OVER {
+        let res = attempt(site, from, &format!("name-{i}")).await;
+        if i < 30 {
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "attempt {i} from {from}"
+            );
+        } else {
+            assert_throttled(res).await;
+        }
+    }
 }

@@ -14,8 +14,11 @@ pub enum StoreError {
     /// Argon2 failed for a reason other than a wrong password (a malformed stored hash,
     /// an RNG failure while salting).
     PasswordHash(argon2::password_hash::Error),
-    /// The blocking task that ran Argon2 panicked or was cancelled.
+    /// The blocking task that ran a query panicked or was cancelled.
     Task(tokio::task::JoinError),
+    /// The password hash thread's job panicked (see
+    /// [`HashPermit::run`](crate::HashPermit::run)).
+    Worker,
 }
 
 impl fmt::Display for StoreError {
@@ -24,6 +27,7 @@ impl fmt::Display for StoreError {
             Self::Database(_) => "session store: database error",
             Self::PasswordHash(_) => "session store: password hashing failed",
             Self::Task(_) => "session store: background task failed",
+            Self::Worker => "session store: password hash job failed",
         })
     }
 }
@@ -34,6 +38,7 @@ impl std::error::Error for StoreError {
             Self::Database(err) => Some(err),
             Self::PasswordHash(err) => Some(err),
             Self::Task(err) => Some(err),
+            Self::Worker => None,
         }
     }
 }

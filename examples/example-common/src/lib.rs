@@ -8,6 +8,8 @@
 //! * The absolute lifetime and the idle timeout ([`SessionConfig`]) are enforced by the
 //!   store, on every load.
 //! * The demo account `demo` / `demo` is created on first start, with an Argon2id hash.
+//! * Logins go through a [`LoginGate`]: throttled per account and per client address, and at
+//!   most about one Argon2 hash per core at once (the others wait briefly, then get 503).
 //!
 //! # Features
 //!
@@ -21,6 +23,7 @@ mod cookie;
 pub mod e2e;
 mod error;
 mod html;
+mod login;
 mod run;
 mod store;
 
@@ -31,6 +34,7 @@ pub use crate::error::{StoreError, describe};
 pub use crate::html::{
     Credentials, escape_html, page_anonymous, page_home, page_login_failed, page_me, page_signed_in,
 };
+pub use crate::login::{HashPermit, LoginGate, LoginLimits, Refusal};
 pub use crate::run::{announce, block_on_tokio, run_main};
 pub use crate::store::{
     DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User, hash_password, verify_password_hash,

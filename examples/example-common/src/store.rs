@@ -1,15 +1,17 @@
+use std::cell::RefCell;
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use argon2::Argon2;
-use argon2::password_hash::{Error as HashError, PasswordHasher as _, PasswordVerifier as _};
+use argon2::password_hash::phc::Output;
+use argon2::password_hash::{Error as HashError, PasswordHasher as _};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use rusqlite::{Connection, OptionalExtension as _, params};
 use session_cookie::{Loader, Token};
 
-use crate::StoreError;
 use crate::clock::{Clock, SystemClock, secs};
+use crate::{HashPermit, StoreError};
 
 /// The demo account seeded on first start: user name.
 pub const DEMO_USER: &str = "demo";
@@ -118,15 +120,19 @@ pub struct User {
 /// # Examples
 ///
 /// ```
-/// use example_common::{SessionConfig, Store};
+/// use std::net::{IpAddr, Ipv4Addr};
+/// use example_common::{LoginGate, SessionConfig, Store};
 /// use session_cookie::{Loader, Token};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = Store::open_in_memory(SessionConfig::default())?;
+/// let logins = LoginGate::new(Default::default())?;
 ///
-/// // Login: check the password, then store a fresh token's hash.
-/// let user = store.verify_password("demo", "demo").await?.ok_or("bad login")?;
+/// // Login: through the gate, check the password, then store a fresh token's hash.
+/// let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
+/// let permit = logins.admit(client, "demo").await?;
+/// let user = store.verify_password(permit, "demo", "demo").await?.ok_or("bad login")?;
 /// let token = Token::generate()?;
 /// store.create_session(&token, user.id).await?;
 ///
@@ -241,21 +247,26 @@ impl Store {
     /// matches its Argon2 hash, `Ok(None)` otherwise.
     ///
     /// An unknown or disabled name still costs one Argon2 verification (against a dummy
-    /// hash), so the response time does not tell which names exist. Runs on tokio's blocking pool.
+    /// hash), so the response time does not tell which names exist. Runs on the login gate's
+    /// hash threads through `permit` (from [`LoginGate::admit`](crate::LoginGate::admit)),
+    /// which holds its slot until the hash is done, however soon the caller gives up.
     ///
     /// # Errors
     ///
     /// [`StoreError::Database`] if the lookup fails, [`StoreError::PasswordHash`] if the stored
-    /// hash is malformed, [`StoreError::Task`] if the blocking task panicked.
+    /// hash is malformed, [`StoreError::Worker`] if the hash job panicked.
     pub async fn verify_password(
         &self,
+        permit: HashPermit,
         name: &str,
         password: &str,
     ) -> Result<Option<User>, StoreError> {
         let name = name.to_owned();
         let password = password.to_owned();
-        self.off_thread(move |store| store.verify_password_blocking(&name, &password))
-            .await
+        let store = self.clone();
+        permit
+            .run(move || store.verify_password_blocking(&name, &password))
+            .await?
     }
 
     fn verify_password_blocking(
@@ -446,8 +457,9 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .to_string())
 }
 
-/// Checks `password` against a PHC string from [`hash_password`] on tokio's blocking pool:
-/// `Ok(true)` only if `stored` is `Some` and matches.
+/// Checks `password` against a PHC string from [`hash_password`] on the login gate's hash
+/// threads, through `permit` (from [`LoginGate::admit`](crate::LoginGate::admit)): `Ok(true)`
+/// only if `stored` is `Some` and matches.
 ///
 /// `None` (no such user) still costs one Argon2 verification, against a dummy hash, so the
 /// response time does not tell which names exist. Any store can look its user up and hand
@@ -455,37 +467,80 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
 ///
 /// # Errors
 ///
-/// [`StoreError::PasswordHash`] if `stored` is malformed, [`StoreError::Task`] if the
-/// blocking task panicked.
+/// [`StoreError::PasswordHash`] if `stored` is malformed, [`StoreError::Worker`] if the
+/// hash job panicked.
 ///
 /// # Examples
 ///
 /// ```
-/// use example_common::{hash_password, verify_password_hash};
+/// use example_common::{LoginGate, hash_password, verify_password_hash};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), example_common::StoreError> {
+/// let gate = LoginGate::new(Default::default()).expect("hash threads");
 /// let stored = hash_password("demo")?;
-/// assert!(verify_password_hash(Some(stored.clone()), "demo".to_owned()).await?);
-/// assert!(!verify_password_hash(Some(stored), "Demo".to_owned()).await?);
-/// assert!(!verify_password_hash(None, "demo".to_owned()).await?);
+/// let permit = gate.hash_permit().await;
+/// assert!(verify_password_hash(permit, Some(stored.clone()), "demo".to_owned()).await?);
+/// let permit = gate.hash_permit().await;
+/// assert!(!verify_password_hash(permit, Some(stored), "Demo".to_owned()).await?);
+/// let permit = gate.hash_permit().await;
+/// assert!(!verify_password_hash(permit, None, "demo".to_owned()).await?);
 /// # Ok(()) }
 /// ```
 pub async fn verify_password_hash(
+    permit: HashPermit,
     stored: Option<String>,
     password: String,
 ) -> Result<bool, StoreError> {
-    tokio::task::spawn_blocking(move || verify_hash_blocking(stored.as_deref(), &password)).await?
+    permit
+        .run(move || verify_hash_blocking(stored.as_deref(), &password))
+        .await?
 }
 
 /// Verifies `password` against `stored`, or against [`DUMMY_HASH`] when there is none (and
 /// then answers `false` whatever the outcome).
 fn verify_hash_blocking(stored: Option<&str>, password: &str) -> Result<bool, StoreError> {
-    match Argon2::default().verify_password(password.as_bytes(), stored.unwrap_or(DUMMY_HASH)) {
-        Ok(()) => Ok(stored.is_some()),
-        Err(HashError::PasswordInvalid) => Ok(false),
-        Err(err) => Err(err.into()),
-    }
+    let phc = stored.unwrap_or(DUMMY_HASH);
+    let matches = ARGON2_MEMORY
+        .with_borrow_mut(|memory| verify_with_memory(memory, password.as_bytes(), phc))?;
+    Ok(matches && stored.is_some())
+}
+
+thread_local! {
+    /// Argon2's working memory (19 MiB with the default parameters), kept by the thread that
+    /// verified a password for its next one. Verifications run only on the login gate's hash
+    /// threads, so the memory they take is one block of it per thread, whatever the
+    /// allocator does: with a fresh 19 MiB per hash, glibc's heap kept hundreds of MiB.
+    static ARGON2_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `Argon2::verify_password` for the PHC string `phc` (its algorithm, version, parameters,
+/// salt and output), with `memory` as Argon2's working memory (resized to fit): whether
+/// `password` hashes to the same output, compared in constant time.
+fn verify_with_memory(
+    memory: &mut Vec<Block>,
+    password: &[u8],
+    phc: &str,
+) -> Result<bool, HashError> {
+    let hash = PasswordHash::new(phc)?;
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        // As `verify_password` answers: no salt or no output matches no password.
+        return Ok(false);
+    };
+    let version = hash.version.map(Version::try_from).transpose()?;
+    let argon2 = Argon2::new(
+        Algorithm::try_from(hash.algorithm.as_str())?,
+        version.unwrap_or_default(),
+        Params::try_from(&hash)?,
+    );
+    memory.resize(argon2.params().block_count(), Block::default());
+    let mut buffer = [0_u8; Output::MAX_LENGTH];
+    let computed = buffer
+        .get_mut(..expected.len())
+        .ok_or(HashError::OutputSize)?;
+    argon2.hash_password_into_with_memory(password, salt, computed, memory.as_mut_slice())?;
+    // `Output`'s `==` is constant-time.
+    Ok(Output::new(computed)? == *expected)
 }
 
 #[cfg(test)]
@@ -534,6 +589,13 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap()
+    }
+
+    async fn permit() -> HashPermit {
+        crate::LoginGate::new(crate::LoginLimits::default())
+            .unwrap()
+            .hash_permit()
+            .await
     }
 
     fn demo() -> User {
@@ -718,13 +780,40 @@ mod tests {
     async fn passwords() {
         let (store, _) = store();
         assert_eq!(
-            store.verify_password("demo", "demo").await.unwrap(),
+            store
+                .verify_password(permit().await, "demo", "demo")
+                .await
+                .unwrap(),
             Some(demo())
         );
-        assert_eq!(store.verify_password("demo", "Demo").await.unwrap(), None);
-        assert_eq!(store.verify_password("demo", "").await.unwrap(), None);
-        assert_eq!(store.verify_password("Demo", "demo").await.unwrap(), None);
-        assert_eq!(store.verify_password("nobody", "demo").await.unwrap(), None);
+        assert_eq!(
+            store
+                .verify_password(permit().await, "demo", "Demo")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .verify_password(permit().await, "demo", "")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .verify_password(permit().await, "Demo", "demo")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .verify_password(permit().await, "nobody", "demo")
+                .await
+                .unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -737,6 +826,35 @@ mod tests {
         assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
         assert_eq!(hash.split('$').count(), 6, "{hash}");
         assert_ne!(hash_password("demo").unwrap(), hash, "salted");
+    }
+
+    /// The reused-memory verification answers as the library's `verify_password`, for each
+    /// algorithm and version, with memory left over from larger and smaller parameters.
+    #[test]
+    fn verify_with_memory_agrees_with_argon2() {
+        use argon2::PasswordVerifier as _;
+        let mut memory = Vec::new();
+        for (algorithm, version, m_cost) in [
+            (Algorithm::Argon2id, Version::V0x13, 256),
+            (Algorithm::Argon2i, Version::V0x10, 64),
+            (Algorithm::Argon2d, Version::V0x13, 128),
+        ] {
+            let params = Params::new(m_cost, 1, 1, None).unwrap();
+            let phc = Argon2::new(algorithm, version, params)
+                .hash_password(b"right")
+                .unwrap()
+                .to_string();
+            for password in [&b"right"[..], b"wrong", b"", b"righ"] {
+                let library = Argon2::default()
+                    .verify_password(password, phc.as_str())
+                    .is_ok();
+                let ours = verify_with_memory(&mut memory, password, &phc).unwrap();
+                assert_eq!(ours, library, "{phc} {password:?}");
+            }
+            assert_eq!(memory.len(), usize::try_from(m_cost).unwrap());
+        }
+        assert!(verify_with_memory(&mut memory, b"x", "not a PHC string").is_err());
+        assert!(verify_with_memory(&mut memory, b"x", DUMMY_HASH).is_ok());
     }
 
     #[test]

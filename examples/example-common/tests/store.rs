@@ -43,6 +43,13 @@ impl Drop for TempDb {
     }
 }
 
+async fn permit() -> example_common::HashPermit {
+    example_common::LoginGate::new(example_common::LoginLimits::default())
+        .expect("the hash threads")
+        .hash_permit()
+        .await
+}
+
 fn open(path: &Path) -> Store {
     Store::open(path, SessionConfig::default()).expect("open the store")
 }
@@ -85,16 +92,25 @@ async fn login_session_logout_on_a_file() {
     let db = TempDb::new("flow");
     let store = open(&db.0);
     let user = store
-        .verify_password(DEMO_USER, DEMO_PASSWORD)
+        .verify_password(permit().await, DEMO_USER, DEMO_PASSWORD)
         .await
         .unwrap()
         .expect("the demo account");
     assert_eq!(user.name, DEMO_USER);
     assert_eq!(
-        store.verify_password(DEMO_USER, "wrong").await.unwrap(),
+        store
+            .verify_password(permit().await, DEMO_USER, "wrong")
+            .await
+            .unwrap(),
         None
     );
-    assert_eq!(store.verify_password("nobody", "").await.unwrap(), None);
+    assert_eq!(
+        store
+            .verify_password(permit().await, "nobody", "")
+            .await
+            .unwrap(),
+        None
+    );
 
     let token = Token::<32>::generate().unwrap();
     store.create_session(&token, user.id).await.unwrap();
@@ -196,7 +212,7 @@ async fn a_file_from_before_disabled_accounts_is_upgraded() {
     }
     let store = open(&db.0);
     let user = store
-        .verify_password(DEMO_USER, DEMO_PASSWORD)
+        .verify_password(permit().await, DEMO_USER, DEMO_PASSWORD)
         .await
         .unwrap()
         .expect("the existing account, enabled");

@@ -5,12 +5,14 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{Form, FromRef, State};
+use axum::extract::{ConnectInfo, Form, FromRef, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderName};
+use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use example_common::{Credentials, describe, page_home, page_login_failed, page_me};
+use example_common::{
+    Credentials, LoginGate, LoginLimits, Refusal, describe, page_home, page_login_failed, page_me,
+};
 use session_axum::{EndSession, SessionToken, Sessions, User};
 
 use crate::{RedisStore, RedisStoreError};
@@ -29,6 +31,7 @@ type Account = example_common::User;
 struct App {
     store: RedisStore,
     sessions: Sessions<Account>,
+    logins: LoginGate,
 }
 
 impl FromRef<App> for Sessions<Account> {
@@ -58,6 +61,7 @@ pub async fn serve(
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
         store,
+        logins: LoginGate::new(LoginLimits::default())?,
     };
     let router = Router::new()
         .route("/", get(index))
@@ -67,7 +71,9 @@ pub async fn serve(
         .with_state(app);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     example_common::announce(PACKAGE, about_store, listener.local_addr()?);
-    axum::serve(listener, router).await
+    // The peer address, for the login throttle (`ConnectInfo`).
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).await
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
@@ -80,15 +86,22 @@ async fn me(user: User<Account>) -> impl IntoResponse {
     (NO_STORE, Html(page_me(&user.name)))
 }
 
-/// 303 to `/me` with a new session cookie, or 401 with the form.
+/// 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503 with
+/// `Retry-After` when the login gate refuses.
 async fn login(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     old: Option<SessionToken<Account>>,
     Form(form): Form<Credentials>,
 ) -> Result<Response, Response> {
+    let permit = app
+        .logins
+        .admit(peer.ip(), &form.username)
+        .await
+        .map_err(|refusal| refused(&refusal))?;
     let account = app
         .store
-        .verify_password(&form.username, &form.password)
+        .verify_password(permit, &form.username, &form.password)
         .await
         .map_err(failed("verify_password"))?;
     let Some(account) = account else {
@@ -123,6 +136,18 @@ async fn logout(
             .map_err(failed("delete_session"))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
+fn refused(refusal: &Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let retry_after = HeaderValue::from(refusal.retry_after_secs());
+    (
+        status,
+        [(header::RETRY_AFTER, retry_after)],
+        Html(refusal.page()),
+    )
+        .into_response()
 }
 
 /// What a failed store call answers: its error logged with the cause, and a bare 500.

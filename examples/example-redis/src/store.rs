@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use example_common::{
-    Clock, DEMO_PASSWORD, DEMO_USER, SessionConfig, StoreError, SystemClock, User, hash_password,
-    verify_password_hash,
+    Clock, DEMO_PASSWORD, DEMO_USER, HashPermit, SessionConfig, StoreError, SystemClock, User,
+    hash_password, verify_password_hash,
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use session_cookie::{Loader, Token};
@@ -100,7 +100,8 @@ impl From<StoreError> for RedisStoreError {
 /// # #[tokio::main]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = RedisStore::connect("redis://127.0.0.1:6379", SessionConfig::default()).await?;
-/// let user = store.verify_password("demo", "demo").await?.ok_or("bad login")?;
+/// let permit = example_common::LoginGate::new(Default::default())?.hash_permit().await;
+/// let user = store.verify_password(permit, "demo", "demo").await?.ok_or("bad login")?;
 /// let token = Token::generate()?;
 /// store.create_session(&token, user.id).await?;
 /// assert_eq!(store.load(&token).await?, Some(user));
@@ -187,7 +188,8 @@ impl RedisStore {
     /// Checks a login: `Ok(Some(user))` if `name` exists, is not disabled and `password`
     /// matches, `Ok(None)` otherwise. `HMGET user:{name}`, then Argon2 on the blocking pool
     /// (against a dummy hash for an unknown or disabled name, so the time taken does not tell
-    /// which names exist). Re-creates the demo account first if Redis lost it.
+    /// which names exist), holding `permit` until the hash is done. Re-creates the demo
+    /// account first if Redis lost it.
     ///
     /// # Errors
     ///
@@ -195,6 +197,7 @@ impl RedisStore {
     /// wrong).
     pub async fn verify_password(
         &self,
+        permit: HashPermit,
         name: &str,
         password: &str,
     ) -> Result<Option<User>, RedisStoreError> {
@@ -211,7 +214,7 @@ impl RedisStore {
             }) => (Some(id), Some(password_hash)),
             _ => (None, None),
         };
-        let matches = verify_password_hash(stored, password.to_owned()).await?;
+        let matches = verify_password_hash(permit, stored, password.to_owned()).await?;
         Ok(id.filter(|_| matches).map(|id| User {
             id,
             name: name.to_owned(),

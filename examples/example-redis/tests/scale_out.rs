@@ -90,6 +90,20 @@ async fn the_shared_flow_runs_on_redis() {
     e2e::malformed_cookies_are_401_never_500(&site).await;
 }
 
+/// The login gate on Redis too: 200 concurrent logins in bounded memory, no 500; throttled
+/// attempts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_are_bounded_and_throttled_on_redis() {
+    let Some(redis) = RedisServer::start_or_skip("logins_are_bounded_and_throttled_on_redis")
+    else {
+        return;
+    };
+    let site = instance(&redis);
+    let (_, busy, _) = e2e::concurrent_logins_are_bounded(&site).await;
+    assert!(busy > 0, "the hash bound was never reached");
+    e2e::login_attempts_are_throttled(&instance(&redis)).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_sessions_and_survive_a_redis_restart() {
     let test = "two_instances_share_sessions_and_survive_a_redis_restart";

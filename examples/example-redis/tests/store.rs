@@ -24,6 +24,13 @@ fn config() -> SessionConfig {
     }
 }
 
+async fn permit() -> example_common::HashPermit {
+    example_common::LoginGate::new(example_common::LoginLimits::default())
+        .expect("the hash threads")
+        .hash_permit()
+        .await
+}
+
 struct Fixture {
     store: RedisStore,
     clock: ManualClock,
@@ -54,7 +61,7 @@ async fn fixture(test: &str) -> Option<Fixture> {
 impl Fixture {
     async fn demo(&self) -> User {
         self.store
-            .verify_password("demo", "demo")
+            .verify_password(permit().await, "demo", "demo")
             .await
             .expect("verify_password")
             .expect("the demo account")
@@ -103,19 +110,28 @@ async fn passwords_and_the_demo_account() {
         ("Demo", "demo"),
         ("nobody", "demo"),
     ] {
-        assert_eq!(f.store.verify_password(name, password).await.unwrap(), None);
+        assert_eq!(
+            f.store
+                .verify_password(permit().await, name, password)
+                .await
+                .unwrap(),
+            None
+        );
     }
     // Connecting again (a second instance) keeps the account and its id.
     let second = RedisStore::connect(&f.redis.url(), config()).await.unwrap();
     assert_eq!(
-        second.verify_password("demo", "demo").await.unwrap(),
+        second
+            .verify_password(permit().await, "demo", "demo")
+            .await
+            .unwrap(),
         Some(demo.clone())
     );
     // Gone (a Redis restart without persistence): re-created on demand.
     let () = f.query(&redis::cmd("FLUSHALL")).await;
     assert!(
         f.store
-            .verify_password("demo", "demo")
+            .verify_password(permit().await, "demo", "demo")
             .await
             .unwrap()
             .is_some()
@@ -287,7 +303,13 @@ async fn deleting_or_disabling_the_account_ends_its_sessions() {
         .query(redis::cmd("HSET").arg("user:demo").arg("disabled").arg(1))
         .await;
     assert_eq!(f.store.load(&token).await.unwrap(), None);
-    assert_eq!(f.store.verify_password("demo", "demo").await.unwrap(), None);
+    assert_eq!(
+        f.store
+            .verify_password(permit().await, "demo", "demo")
+            .await
+            .unwrap(),
+        None
+    );
     let _: i64 = f
         .query(redis::cmd("HDEL").arg("user:demo").arg("disabled"))
         .await;
