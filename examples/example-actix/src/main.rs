@@ -15,7 +15,7 @@ use example_common::{
     Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
     page_login_failed, page_me,
 };
-use session_actix::{MaybeUser, SessionResponseExt as _, SessionToken, Sessions, User};
+use session_actix::{MaybeSessionToken, MaybeUser, SessionResponseExt as _, Sessions, User};
 
 const PACKAGE: &str = "example-actix";
 
@@ -44,12 +44,7 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .app_data(sessions.clone())
             .app_data(store.clone())
             .app_data(logins.clone())
-            // Resources, not `App::route`: another method on a known path is then a 405,
-            // not a 404. HEAD as well as GET, as axum's `get` does.
-            .service(web::resource("/").get(index).head(index))
-            .service(web::resource("/login").post(login))
-            .service(web::resource("/me").get(me).head(me))
-            .service(web::resource("/logout").post(logout))
+            .configure(routes)
     })
     .bind(args.addr)?;
     let addr = server.addrs().first().copied().unwrap_or(args.addr);
@@ -59,6 +54,16 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
+/// The site's routes. Resources, not `App::route`: another method on a known path is then a
+/// 405, not a 404. HEAD as well as GET, as axum's `get` does.
+fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/").get(index).head(index))
+        .service(web::resource("/login").post(login))
+        .service(web::resource("/me").get(me).head(me))
+        .service(web::resource("/logout").post(logout));
+}
+
 async fn index(MaybeUser(user): MaybeUser<Account>) -> HttpResponse {
     personal(page_home(user.as_ref()))
 }
@@ -75,7 +80,7 @@ async fn login(
     store: web::Data<Store>,
     logins: web::Data<LoginGate>,
     sessions: Sessions<Account>,
-    old: Option<SessionToken<Account>>,
+    MaybeSessionToken(old): MaybeSessionToken<Account>,
     web::Form(form): web::Form<Credentials>,
 ) -> HttpResponse {
     // No peer address (not a TCP connection): one key for all such requests.
@@ -114,7 +119,7 @@ async fn login(
 async fn logout(
     store: web::Data<Store>,
     sessions: Sessions<Account>,
-    token: Option<SessionToken<Account>>,
+    MaybeSessionToken(token): MaybeSessionToken<Account>,
 ) -> HttpResponse {
     if let Some(token) = token {
         if let Err(err) = store.delete_session(token.token()).await {
@@ -158,4 +163,41 @@ fn see_other(location: &'static str) -> actix_web::HttpResponseBuilder {
 fn server_error(what: &str, err: &StoreError) -> HttpResponse {
     eprintln!("{PACKAGE}: {what} failed: {}", describe(err));
     HttpResponse::InternalServerError().finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::COOKIE;
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use example_common::SessionConfig;
+
+    /// Without a `Sessions` configuration (a wiring mistake), logout and login are a 500,
+    /// never a silent "no token" that would skip deleting the session on the server.
+    #[test]
+    fn missing_configuration_is_a_500_not_a_skipped_delete() {
+        actix_web::rt::System::new().block_on(async {
+            let store = Store::open_in_memory(SessionConfig::default()).unwrap();
+            let logins = LoginGate::new(LoginLimits::default()).unwrap();
+            let app = init_service(
+                App::new()
+                    .app_data(web::Data::new(store))
+                    .app_data(web::Data::new(logins))
+                    .configure(routes),
+            )
+            .await;
+            let token = session_actix::Token::<32>::generate().unwrap();
+            let cookie = format!("__Host-id={}", token.encode().as_str());
+            for (path, body) in [("/logout", ""), ("/login", "username=demo&password=demo")] {
+                let request = TestRequest::post()
+                    .uri(path)
+                    .insert_header((COOKIE, cookie.as_str()))
+                    .insert_header(ContentType::form_url_encoded())
+                    .set_payload(body)
+                    .to_request();
+                let res = call_service(&app, request).await;
+                assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+            }
+        });
+    }
 }
