@@ -1,9 +1,10 @@
 //! The cargo-fuzz targets in `fuzz/`: checked on stable by `ci`, fuzzed on nightly by
 //! `cargo xtask fuzz`.
 
-use std::process::Command;
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
 
-use crate::cmd::{Result, clippy, ensure_tool, output, project_root, run};
+use crate::cmd::{Result, clippy, ensure_tool, output, project_root};
 
 /// cargo-fuzz release installed when missing, for `cargo xtask fuzz`.
 const CARGO_FUZZ: &str = "cargo-fuzz@0.13.2";
@@ -40,10 +41,50 @@ pub(crate) fn fuzz(args: &[String]) -> Result {
         return Err("cargo fuzz list found no targets".into());
     }
     let max_time = format!("-max_total_time={seconds}");
+    let mut report = Vec::new();
     for target in targets {
-        run(&mut nightly(&["run", target, "--", &max_time]))?;
+        let runs = fuzz_one(&mut nightly(&["run", target, "--", &max_time]))?;
+        report.push(format!("{target}: {runs}"));
+    }
+    eprintln!("\nexecutions per target:");
+    for line in report {
+        eprintln!("  {line}");
     }
     Ok(())
+}
+
+/// Runs one `cargo fuzz run`, passing its output through, and returns libFuzzer's closing
+/// `Done N runs in S second(s)` as `N runs in S s (R/s)`.
+fn fuzz_one(cmd: &mut Command) -> Result<String> {
+    eprintln!("$ {cmd:?}");
+    let mut child = cmd.stderr(Stdio::piped()).spawn()?;
+    let mut done = None;
+    if let Some(stderr) = child.stderr.take() {
+        for line in BufReader::new(stderr).lines() {
+            let line = line?;
+            eprintln!("{line}");
+            if let Some(summary) = parse_done(&line) {
+                done = Some(summary);
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(format!("{cmd:?} failed: {status}").into());
+    }
+    Ok(done.unwrap_or_else(|| "no closing `Done` line from libFuzzer".to_owned()))
+}
+
+/// `Done 954943 runs in 31 second(s)` -> `954943 runs in 31 s (30804/s)`.
+fn parse_done(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("Done ")?;
+    let (runs, rest) = rest.split_once(" runs in ")?;
+    let seconds = rest.strip_suffix(" second(s)")?;
+    let (runs, seconds): (u64, u64) = (runs.parse().ok()?, seconds.parse().ok()?);
+    Some(format!(
+        "{runs} runs in {seconds} s ({}/s)",
+        runs / seconds.max(1)
+    ))
 }
 
 fn parse_seconds(args: &[String]) -> Result<u64> {
@@ -59,6 +100,20 @@ fn parse_seconds(args: &[String]) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_done_reads_libfuzzers_closing_line() {
+        assert_eq!(
+            parse_done("Done 954943 runs in 31 second(s)").as_deref(),
+            Some("954943 runs in 31 s (30804/s)")
+        );
+        assert_eq!(
+            parse_done("Done 5 runs in 0 second(s)").as_deref(),
+            Some("5 runs in 0 s (5/s)")
+        );
+        assert_eq!(parse_done("#2 INITED cov: 3"), None);
+        assert_eq!(parse_done("Done x runs in 31 second(s)"), None);
+    }
 
     #[test]
     fn parse_seconds_accepts_only_the_flag() {
