@@ -6,7 +6,9 @@
 //!
 //! # Examples
 //!
-//! A site's `tests/e2e.rs` (the path comes from `env!("CARGO_BIN_EXE_example-axum")`):
+//! A SQLite site's `tests/e2e.rs` is one line, [`site_tests!`](crate::site_tests), which
+//! makes one test of each check below. By hand (the path comes from
+//! `env!("CARGO_BIN_EXE_example-axum")`):
 //!
 //! ```no_run
 //! use example_common::e2e::{Site, malformed_cookies_are_401_never_500, the_whole_flow};
@@ -17,6 +19,53 @@
 //! malformed_cookies_are_401_never_500(&site).await;
 //! # }
 //! ```
+
+/// The end-to-end tests of a SQLite site, each on a fresh instance of its binary: a
+/// site's whole `tests/e2e.rs` is this macro with the binary's path and its package name.
+/// Needs `tokio` (with `macros` and `rt-multi-thread`) among the site's dev-dependencies.
+///
+/// # Examples
+///
+/// ```ignore
+/// example_common::site_tests!(env!("CARGO_BIN_EXE_example-axum"), "example-axum");
+/// ```
+#[macro_export]
+macro_rules! site_tests {
+    ($bin:expr, $package:expr) => {
+        $crate::site_tests!(@each $bin, $package;
+            the_whole_flow,
+            malformed_cookies_are_401_never_500,
+            public_page_answers_while_the_database_is_locked,
+            deleting_or_disabling_the_account_ends_its_sessions,
+            login_attempts_are_throttled,
+        );
+
+        /// The development cookie (`id`, no Secure) only with the flag, not for a loopback
+        /// address.
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn the_whole_flow_with_insecure_dev_cookies() {
+            let flags = [$crate::INSECURE_DEV_COOKIES];
+            let site = $crate::e2e::Site::start_with_flags($bin, $package, &flags);
+            $crate::e2e::the_whole_flow(&site).await;
+        }
+
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn concurrent_logins_are_bounded() {
+            let site = $crate::e2e::Site::start($bin, $package);
+            let (_, busy, _) = $crate::e2e::concurrent_logins_are_bounded(&site).await;
+            assert!(busy > 0, "the hash bound was never reached");
+        }
+    };
+    (@each $bin:expr, $package:expr; $($check:ident,)*) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let site = $crate::e2e::Site::start($bin, $package);
+                $crate::e2e::$check(&site).await;
+            }
+        )*
+    };
+}
 
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead as _, BufReader};
