@@ -389,7 +389,7 @@ pub mod axum_apps {
     }
 
     /// `POST /login` once and turn its `Set-Cookie` into a `Cookie` header.
-    async fn login(router: &Router) -> String {
+    pub async fn login(router: &Router) -> String {
         let request = Request::post("/login")
             .body(Body::empty())
             .expect("a valid request");
