@@ -122,13 +122,25 @@ async fn open<U: UserId<sqlx::Postgres>>(table: &str) -> PgBackend<U> {
     backend
 }
 
+/// `pg_ctlcluster <version> regress <action>`, tried up to five times a second apart: a start
+/// right after a stop can find the old postmaster still releasing its socket and pid file.
 fn pg_ctlcluster(action: &str) {
     let version = std::env::var("PGVERSION").expect("PGVERSION from pg_virtualenv");
-    let status = Command::new("pg_ctlcluster")
-        .args([version.as_str(), "regress", action])
-        .status()
-        .expect("run pg_ctlcluster");
-    assert!(status.success(), "pg_ctlcluster {action}: {status}");
+    let mut last = None;
+    for attempt in 0..5 {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+        let status = Command::new("pg_ctlcluster")
+            .args([version.as_str(), "regress", action])
+            .status()
+            .expect("run pg_ctlcluster");
+        if status.success() {
+            return;
+        }
+        last = Some(status);
+    }
+    panic!("pg_ctlcluster {action}: {last:?} five times");
 }
 
 impl<U: TestUserId + UserId<sqlx::Postgres>> Harness for Postgres<U> {
