@@ -3,7 +3,8 @@
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
-//! `token.hash()`; only the random token travels in the cookie.
+//! `token.hash()`; only the random token travels in the cookie. A state-changing request
+//! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -15,7 +16,9 @@ use example_common::{
     Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
     page_login_failed, page_me,
 };
-use session_actix::{MaybeSessionToken, MaybeUser, SessionResponseExt as _, Sessions, User};
+use session_actix::{
+    MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, Sessions, User,
+};
 
 const PACKAGE: &str = "example-actix";
 
@@ -40,6 +43,9 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let logins = web::Data::new(LoginGate::new(LoginLimits::default())?);
     let server = HttpServer::new(move || {
         App::new()
+            // Cross-site request forgery, login CSRF included: a state-changing request from
+            // another origin is a 403 before any route, those added later included.
+            .wrap(RequireSameOrigin::default())
             // The `Sessions` itself, not `web::Data`: the extractors look for this type.
             .app_data(sessions.clone())
             .app_data(store.clone())

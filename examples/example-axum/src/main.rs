@@ -2,7 +2,8 @@
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
-//! `token.hash()`; only the random token travels in the cookie.
+//! `token.hash()`; only the random token travels in the cookie. A state-changing request
+//! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ use example_common::{
     Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
     page_login_failed, page_me,
 };
-use session_axum::{EndSession, SessionToken, Sessions, User};
+use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
 
 const PACKAGE: &str = "example-axum";
 
@@ -63,7 +64,11 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .route("/login", post(login))
         .route("/me", get(me))
         .route("/logout", post(logout))
-        .with_state(app);
+        .with_state(app)
+        // Cross-site request forgery, login CSRF included: a state-changing request from
+        // another origin is a 403 before any route. Last, so it covers every route above;
+        // a route added below it would not be covered.
+        .layer(RequireSameOriginLayer::default());
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let about = format!("database {}", args.db.display());
     example_common::announce(PACKAGE, &about, listener.local_addr()?);

@@ -5,6 +5,8 @@
 //! * [`Browser`]: headless Chromium under chromedriver, through a minimal W3C WebDriver
 //!   client (JSON over HTTP on loopback), closed and killed on drop.
 //! * [`Site`]: an example site's binary on an ephemeral loopback port, killed on drop.
+//! * [`Attacker`]: another origin's pages that auto-submit forms to a site (cross-site
+//!   request forgery), served on a loopback port of their own, stopped on drop.
 //! * [`Setup::from_env`]: where the browser and the site binaries are, or why the test
 //!   cannot run. `cargo xtask e2e` builds the sites and sets the variables.
 //!
@@ -13,10 +15,12 @@
 
 use std::fmt;
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -285,6 +289,136 @@ impl Drop for Site {
     fn drop(&mut self) {
         kill_group(&mut self.child);
     }
+}
+
+/// Another origin's pages, each a form that submits itself to the site on load, as a page
+/// of an attacker would (cross-site request forgery): `GET /login` posts
+/// `username=demo&password=demo` (hidden fields) to the site's `/login` (login CSRF), and
+/// `GET /logout` posts to its `/logout`. Served on `127.0.0.1:<a port of its own>`, so the
+/// same pages have two origins: `http://127.0.0.1:PORT` (same-site with a site on
+/// 127.0.0.1: `SameSite` does not hold the cookie back) and `http://localhost:PORT`
+/// (cross-site). Stopped on drop.
+#[derive(Debug)]
+pub struct Attacker {
+    addr: SocketAddr,
+    served: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Attacker {
+    /// Serves the pages, whose forms post to `target` (the site's origin, such as
+    /// `http://127.0.0.1:3000`), on a free loopback port.
+    ///
+    /// # Errors
+    ///
+    /// When no loopback port can be bound.
+    pub fn start(target: &str) -> Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let addr = listener.local_addr()?;
+        let served = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let pages = Arc::new([
+            (
+                "/login",
+                csrf_form(
+                    target,
+                    "/login",
+                    &[("username", "demo"), ("password", "demo")],
+                ),
+            ),
+            ("/logout", csrf_form(target, "/logout", &[])),
+        ]);
+        let thread = std::thread::spawn({
+            let (served, stop) = (Arc::clone(&served), Arc::clone(&stop));
+            move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    // A thread per connection: a browser's idle preconnect must not hold up
+                    // the next page. Each is bounded by its read timeout.
+                    let (pages, served) = (Arc::clone(&pages), Arc::clone(&served));
+                    std::thread::spawn(move || {
+                        if let Ok(true) = serve_page(stream, &pages[..]) {
+                            served.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                }
+            }
+        });
+        Ok(Self {
+            addr,
+            served,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://{host}:PORT{path}`: `host` is `127.0.0.1` (same-site with a site on
+    /// 127.0.0.1) or `localhost` (cross-site).
+    #[must_use]
+    pub fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.addr.port())
+    }
+
+    /// How many form pages (`/login`, `/logout`) have been served.
+    #[must_use]
+    pub fn pages_served(&self) -> usize {
+        self.served.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Attacker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wakes the accept loop, which then sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// An HTML page whose form posts `fields` (hidden) to `{target}{action}` as soon as it loads.
+fn csrf_form(target: &str, action: &str, fields: &[(&str, &str)]) -> String {
+    let inputs: String = fields
+        .iter()
+        .map(|(name, value)| format!(r#"<input type="hidden" name="{name}" value="{value}">"#))
+        .collect();
+    format!(
+        "<!doctype html><html><head><title>A page on another origin</title></head><body>\
+         <form id=\"csrf\" method=\"post\" action=\"{target}{action}\">{inputs}</form>\
+         <script>document.getElementById(\"csrf\").submit();</script></body></html>"
+    )
+}
+
+/// Answers one request on `stream` (then closes it): the page at its path, or 404. `true`
+/// when a page was served.
+fn serve_page(mut stream: TcpStream, pages: &[(&str, String)]) -> std::io::Result<bool> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // The rest of the head, up to the empty line (a GET has no body).
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line.trim_end().is_empty() {
+            break;
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let page = pages.iter().find(|(p, _)| *p == path).map(|(_, page)| page);
+    let (status, body) = page.map_or(("404 Not Found", "not found"), |page| ("200 OK", page));
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n\
+         Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()?;
+    Ok(page.is_some())
 }
 
 /// A cookie as the browser stores it (WebDriver's cookie object).

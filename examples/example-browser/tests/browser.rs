@@ -1,5 +1,6 @@
 //! The example sites in headless Chromium: the whole login flow under a real browser's
-//! cookie rules, checked through the browser's own cookie store.
+//! cookie rules, checked through the browser's own cookie store; and forms forged by pages
+//! on other origins (cross-site request forgery), refused.
 //!
 //! Ignored by default: they need Chromium, chromedriver and the built sites. `cargo xtask
 //! e2e` builds the sites, sets `SESSIONKIT_EXAMPLE_AXUM` / `SESSIONKIT_EXAMPLE_ACTIX` and
@@ -8,7 +9,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use example_browser::{Browser, Cookie, Result, Setup, Site};
+use example_browser::{Attacker, Browser, Cookie, Result, Setup, Site};
 
 /// Which session cookie the site sets on http://127.0.0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,18 @@ fn actix_site_in_chromium() -> Result {
 #[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
 fn actix_secure_defaults_in_chromium() -> Result {
     whole_flow("actix", "SESSIONKIT_EXAMPLE_ACTIX", Mode::SecureDefaults)
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn axum_refuses_cross_origin_forms_in_chromium() -> Result {
+    cross_origin_forms("axum", "SESSIONKIT_EXAMPLE_AXUM")
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn actix_refuses_cross_origin_forms_in_chromium() -> Result {
+    cross_origin_forms("actix", "SESSIONKIT_EXAMPLE_ACTIX")
 }
 
 const LOGIN_FORM: &str = r#"form[action="/login"]"#;
@@ -197,6 +210,113 @@ fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
         started.elapsed().as_secs_f64(),
         site_up.as_secs_f64(),
         browser_up.as_secs_f64(),
+    );
+    Ok(())
+}
+
+/// The body of the guard's 403.
+const REFUSED: &str = "cross-origin request refused";
+
+/// Opens the attacker's `page`, whose form submits itself to the site, and waits for the
+/// browser to leave it for the site (`home` is the site's `/`): it must stay on `landing`
+/// (the form's action, not a redirect), refused with the guard's 403.
+fn submit_forged_form(
+    browser: &Browser,
+    page: &str,
+    home: &str,
+    landing: &str,
+    what: &str,
+) -> Result {
+    browser.goto(page)?;
+    browser.wait_until(&format!("the site's answer to {what}"), |b| {
+        Ok(b.url()?.starts_with(home))
+    })?;
+    let url = browser.url()?;
+    assert_eq!(url, landing, "{what}: the site accepted the form");
+    assert_eq!(browser.status()?, Some(403), "{what}");
+    let source = browser.source()?;
+    assert!(source.contains(REFUSED), "{what}: {source}");
+    Ok(())
+}
+
+/// Cross-site request forgery in a real browser: pages on two other origins, same-site
+/// (another port on 127.0.0.1, which `SameSite=Lax` does not stop) and cross-site
+/// (`localhost`), submit forms to the site. Login CSRF (hidden demo / demo) is refused and
+/// starts no session; logout CSRF while signed in is refused, and the browser's session
+/// cookie and `/me` are unchanged. The site's own forms still work.
+fn cross_origin_forms(site_label: &str, site_var: &str) -> Result {
+    let Some(setup) = Setup::from_env(site_var)? else {
+        return Ok(());
+    };
+    let mode = Mode::SecureDefaults;
+    let label = format!("{site_label}-cross-origin");
+    let started = Instant::now();
+    let site = Site::start(&setup.site, mode.bind(), mode.site_args())?;
+    let attacker = Attacker::start(&site.url(""))?;
+    let browser = Browser::start(&setup.chromium, &setup.chromedriver)?;
+    let (home, me, login, logout) = (
+        site.url("/"),
+        site.url("/me"),
+        site.url("/login"),
+        site.url("/logout"),
+    );
+    let origins = [("same-site", "127.0.0.1"), ("cross-site", "localhost")];
+
+    // Login CSRF, before signing in: refused, and no session cookie appears.
+    for (kind, host) in origins {
+        let what = format!("{label}: login form from a {kind} page");
+        submit_forged_form(
+            &browser,
+            &attacker.url(host, "/login"),
+            &home,
+            &login,
+            &what,
+        )?;
+        assert_eq!(browser.cookies()?, [], "{what}: cookies");
+    }
+    browser.goto(&me)?;
+    assert_eq!(
+        browser.status()?,
+        Some(401),
+        "{label}: /me after login CSRF"
+    );
+
+    // Signed in through the site's own form.
+    browser.goto(&home)?;
+    sign_in(&browser, "demo", "demo")?;
+    browser.wait_until("/me after login", |b| at(b, &me, "strong"))?;
+    let signed_in = session_cookie(&browser, mode)?;
+
+    // Logout CSRF: refused; the session cookie and the session survive.
+    for (kind, host) in origins {
+        let what = format!("{label}: logout form from a {kind} page");
+        submit_forged_form(
+            &browser,
+            &attacker.url(host, "/logout"),
+            &home,
+            &logout,
+            &what,
+        )?;
+        assert_eq!(session_cookie(&browser, mode)?, signed_in, "{what}: cookie");
+        browser.goto(&me)?;
+        assert_eq!(browser.status()?, Some(200), "{what}: /me");
+        assert_eq!(browser.text(&browser.find("strong")?)?, "demo", "{what}");
+    }
+    assert_eq!(
+        attacker.pages_served(),
+        2 * origins.len(),
+        "{label}: forged pages"
+    );
+
+    // The site's own logout button still works.
+    browser.goto(&home)?;
+    browser.click(&browser.find(LOGOUT_BUTTON)?)?;
+    browser.wait_until("the login form after logout", |b| at(b, &home, LOGIN_FORM))?;
+    assert_eq!(browser.cookies()?, [], "{label}: cookies after logout");
+
+    eprintln!(
+        "{label}: forged forms refused in Chromium in {:.1}s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -35,6 +35,7 @@ macro_rules! site_tests {
         $crate::site_tests!(@each $bin, $package;
             the_whole_flow,
             malformed_cookies_are_401_never_500,
+            cross_origin_state_changes_are_refused,
             public_page_answers_while_the_database_is_locked,
             deleting_or_disabling_the_account_ends_its_sessions,
             login_attempts_are_throttled,
@@ -570,6 +571,204 @@ pub async fn malformed_cookies_are_401_never_500(site: &Site) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// The request headers of a browser on another origin, each a way the guard must refuse a
+/// form post from it: `(what, [(name, value), ..])`. `port` is the site's own port.
+fn cross_origin_headers(port: u16) -> Vec<(String, Vec<(&'static str, String)>)> {
+    let other = port.checked_add(1).unwrap_or(port - 1);
+    let evil = "http://evil.example".to_owned();
+    vec![
+        (
+            "a cross-site browser (Sec-Fetch-Site: cross-site)".to_owned(),
+            vec![
+                ("origin", evil.clone()),
+                ("sec-fetch-site", "cross-site".into()),
+            ],
+        ),
+        (
+            // Another port on the same host: same-site, so SameSite=Lax sends the cookie.
+            format!("a same-site browser on port {other} (Sec-Fetch-Site: same-site)"),
+            vec![
+                ("origin", format!("http://127.0.0.1:{other}")),
+                ("sec-fetch-site", "same-site".into()),
+            ],
+        ),
+        (
+            "an old browser on another host (Origin only)".to_owned(),
+            vec![("origin", evil)],
+        ),
+        (
+            format!("an old browser on port {other} (Origin only)"),
+            vec![("origin", format!("http://127.0.0.1:{other}"))],
+        ),
+        (
+            "an old browser on localhost (Origin only)".to_owned(),
+            vec![("origin", format!("http://localhost:{port}"))],
+        ),
+        (
+            "an opaque origin (Origin: null)".to_owned(),
+            vec![("origin", "null".into())],
+        ),
+        (
+            "Sec-Fetch-Site: cross-site without Origin".to_owned(),
+            vec![("sec-fetch-site", "cross-site".into())],
+        ),
+    ]
+}
+
+/// `POST path` with a form body and extra `headers`, through `client`.
+async fn post_form_with(
+    client: &reqwest::Client,
+    site: &Site,
+    path: &str,
+    body: String,
+    headers: &[(&'static str, String)],
+) -> reqwest::Response {
+    let mut request = client
+        .post(site.url(path))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    send(request).await
+}
+
+/// The guard's refusal: 403, its static body, and no `Set-Cookie`.
+async fn assert_refused(res: reqwest::Response, what: &str) {
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "{what}");
+    assert!(
+        res.headers().get(SET_COOKIE).is_none(),
+        "{what}: Set-Cookie"
+    );
+    assert_eq!(text(res).await, "cross-origin request refused", "{what}");
+}
+
+/// Cross-site request forgery is refused on every state-changing route, login CSRF
+/// included: a `POST /login` (demo / demo) or `POST /logout` from another origin (a
+/// cross-site page, a same-site page on another port, an old browser that sends only
+/// `Origin`, an opaque `null` origin) is `403` with the body `cross-origin request refused`
+/// and no `Set-Cookie`: no session is started, and a signed-in session survives (`/me` is
+/// still `200` with the same cookie). Same-origin browsers (`Origin` equal to the site's,
+/// `Sec-Fetch-Site: same-origin`), `Sec-Fetch-Site: none` (typed in the address bar) and
+/// clients without either header (curl) still sign in and out; reads pass whatever the
+/// headers.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::cross_origin_state_changes_are_refused(&site).await;
+/// # }
+/// ```
+pub async fn cross_origin_state_changes_are_refused(site: &Site) {
+    let port: u16 = site
+        .base
+        .rsplit(':')
+        .next()
+        .and_then(|port| port.parse().ok())
+        .expect("the site's port");
+    let refused = cross_origin_headers(port);
+    let (client, jar) = client();
+    let login = || form("demo", "demo");
+
+    // Login CSRF: no session is started.
+    for (what, headers) in &refused {
+        let res = post_form_with(&client, site, "/login", login(), headers).await;
+        assert_refused(res, &format!("POST /login from {what}")).await;
+        assert!(
+            cookie_header(&jar, site).is_none(),
+            "{what}: a session cookie"
+        );
+    }
+    let res = get(&client, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // A same-origin browser signs in.
+    let same_origin = [
+        ("origin", site.base.clone()),
+        ("sec-fetch-site", "same-origin".to_owned()),
+    ];
+    let res = post_form_with(&client, site, "/login", login(), &same_origin).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "same-origin login");
+    let signed_in = cookie_header(&jar, site).expect("the client stored the session cookie");
+
+    // Logout CSRF: the session survives, and the cookie is not touched.
+    for (what, headers) in &refused {
+        let res = post_form_with(&client, site, "/logout", String::new(), headers).await;
+        assert_refused(res, &format!("POST /logout from {what}")).await;
+        assert_eq!(
+            cookie_header(&jar, site).as_ref(),
+            Some(&signed_in),
+            "{what}"
+        );
+        let res = get(&client, site, "/me").await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "/me after POST /logout from {what}"
+        );
+    }
+    // Reads are not state changes: they pass whatever their headers say.
+    let (what, cross_site) = &refused[0];
+    let mut request = client.get(site.url("/me"));
+    for (name, value) in cross_site {
+        request = request.header(*name, value);
+    }
+    let res = send(request).await;
+    assert_eq!(res.status(), StatusCode::OK, "GET /me from {what}");
+
+    // The same-origin browser signs out.
+    let res = post_form_with(&client, site, "/logout", String::new(), &same_origin).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "same-origin logout");
+    assert!(cookie_header(&jar, site).is_none());
+
+    // Allowed: `Sec-Fetch-Site: none` (a user's own navigation), an old browser on the
+    // site's own origin, and a client without either header.
+    let allowed: [(&str, Vec<(&'static str, String)>); 3] = [
+        (
+            "Sec-Fetch-Site: none",
+            vec![("sec-fetch-site", "none".to_owned())],
+        ),
+        (
+            "an old browser on the site's origin (Origin only)",
+            vec![("origin", site.base.clone())],
+        ),
+        ("a client without Origin or Sec-Fetch-Site", Vec::new()),
+    ];
+    for (what, headers) in &allowed {
+        let res = post_form_with(&client, site, "/login", login(), headers).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "POST /login from {what}"
+        );
+        assert!(
+            cookie_header(&jar, site).is_some(),
+            "{what}: no session cookie"
+        );
+        let res = get(&client, site, "/me").await;
+        assert_eq!(res.status(), StatusCode::OK, "/me after login from {what}");
+        let res = post_form_with(&client, site, "/logout", String::new(), headers).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "POST /logout from {what}"
+        );
+        assert!(cookie_header(&jar, site).is_none(), "{what}: cookie kept");
+        let res = get(&client, site, "/me").await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "/me after logout from {what}"
+        );
+    }
 }
 
 /// How long a page that needs no database may take while the database is locked.

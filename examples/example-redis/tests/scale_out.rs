@@ -88,6 +88,8 @@ async fn the_shared_flow_runs_on_redis() {
     let site = instance(&redis);
     e2e::the_whole_flow(&site).await;
     e2e::malformed_cookies_are_401_never_500(&site).await;
+    // On an instance of its own: a fresh login throttle for demo.
+    e2e::cross_origin_state_changes_are_refused(&instance(&redis)).await;
 }
 
 /// The login gate on Redis too: 200 concurrent logins in bounded memory, no 500; throttled
