@@ -114,8 +114,8 @@ fn test_features() -> Result {
 }
 
 /// The library crates build and pass their tests (doc tests included) with Rust 1.85, the
-/// declared `rust-version`: all features, and session-token without default features. Its
-/// own target directory, so the stable builds stay warm.
+/// declared `rust-version`: all features, and session-token without default features; the
+/// store crates build with it. Its own target directory, so the stable builds stay warm.
 fn msrv() -> Result {
     let version = Command::new(MSRV_RUSTC)
         .arg("--version")
@@ -150,7 +150,17 @@ fn msrv() -> Result {
         "session-token",
         "--no-default-features",
     ];
-    for args in [&all[..], &token_alone[..]] {
+    // The ready stores promise to build with it too (sqlx 0.8); their tests need servers.
+    let stores = [
+        "check",
+        "--locked",
+        "--all-features",
+        "-p",
+        "session-store",
+        "-p",
+        "session-store-sqlx",
+    ];
+    for args in [&all[..], &token_alone[..], &stores[..]] {
         run(Command::new(MSRV_CARGO)
             .args(args)
             .env("RUSTC", MSRV_RUSTC)
