@@ -29,12 +29,23 @@ pub(crate) const STEPS: [Step; 13] = [
     ("e2e", e2e::run),
 ];
 
-/// The published library crates: what `msrv` and `package` check.
+/// The core library crates: what `msrv` tests.
 const LIBRARIES: [&str; 4] = [
     "session-token",
     "session-cookie",
     "session-axum",
     "session-actix",
+];
+
+/// Every crate meant for crates.io: what `package` packages, in one run (each is verified
+/// against the others' packages).
+const PUBLISHED: [&str; 6] = [
+    "session-token",
+    "session-cookie",
+    "session-axum",
+    "session-actix",
+    "session-store",
+    "session-store-sqlx",
 ];
 
 /// Debian's Rust at the workspace's `rust-version` (packages `rustc-web`, `cargo-web`,
@@ -170,11 +181,12 @@ fn msrv() -> Result {
     Ok(())
 }
 
-/// Each library crate packaged as it would be published and built from its packaged sources
-/// alone (`cargo package` verifies each against the others' packages, not the workspace).
+/// Each published crate packaged as it would be published and built from its packaged
+/// sources alone (`cargo package` verifies each against the others' packages, not the
+/// workspace).
 fn package() -> Result {
     let mut args = vec!["package", "--locked"];
-    for package in LIBRARIES {
+    for package in PUBLISHED {
         args.extend(["-p", package]);
     }
     cargo(args)

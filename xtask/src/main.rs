@@ -33,7 +33,7 @@ tasks:
   msrv               the library crates' tests with Debian's Rust 1.85 (/usr/bin/cargo,
                      rustc-web), the declared rust-version; skipped without it, except
                      under CI
-  package            cargo package of the library crates, each built from its package
+  package            cargo package of the published crates, each built from its package
   examples           run example-token, which exits non-zero when a check fails
   e2e                the example sites in headless Chromium (needs chromium and
                      chromedriver; skipped with a notice without them, except under CI)

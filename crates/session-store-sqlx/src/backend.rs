@@ -226,7 +226,8 @@ CREATE INDEX IF NOT EXISTS {table}_last_seen_at ON {table} (last_seen_at);"
 }
 
 /// Every statement of a backend, written once for its table. `$n` placeholders serve both
-/// SQLite and PostgreSQL.
+/// SQLite and PostgreSQL. Read only by the database features' backends.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) struct Queries {
     pub(crate) insert: String,
     pub(crate) get: String,
@@ -480,6 +481,7 @@ backend_for!(sqlx::Sqlite, "sqlite");
 backend_for!(sqlx::Postgres, "postgres");
 
 /// A stored key as the 32 bytes it must be (the schema checks the length too).
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn storage_key(bytes: &[u8]) -> Result<[u8; 32], sqlx::Error> {
     bytes
         .try_into()
