@@ -217,19 +217,21 @@ fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
 /// The body of the guard's 403.
 const REFUSED: &str = "cross-origin request refused";
 
-/// Opens the attacker's `page`, whose form submits itself to the site, and waits for the
-/// browser to leave it for the site (`home` is the site's `/`): it must stay on `landing`
-/// (the form's action, not a redirect), refused with the guard's 403.
+/// Opens the attacker's page at `path` on `host` (see [`Attacker::url`]), whose form submits
+/// itself to the same `path` on the site, and waits for the browser to leave it for the
+/// site: it must stay on the form's action (not a redirect), refused with the guard's 403.
 fn submit_forged_form(
     browser: &Browser,
-    page: &str,
-    home: &str,
-    landing: &str,
+    site: &Site,
+    attacker: &Attacker,
+    host: &str,
+    path: &str,
     what: &str,
 ) -> Result {
-    browser.goto(page)?;
+    browser.goto(&attacker.url(host, path))?;
+    let (home, landing) = (site.url("/"), site.url(path));
     browser.wait_until(&format!("the site's answer to {what}"), |b| {
-        Ok(b.url()?.starts_with(home))
+        Ok(b.url()?.starts_with(&home))
     })?;
     let url = browser.url()?;
     assert_eq!(url, landing, "{what}: the site accepted the form");
@@ -254,24 +256,13 @@ fn cross_origin_forms(site_label: &str, site_var: &str) -> Result {
     let site = Site::start(&setup.site, mode.bind(), mode.site_args())?;
     let attacker = Attacker::start(&site.url(""))?;
     let browser = Browser::start(&setup.chromium, &setup.chromedriver)?;
-    let (home, me, login, logout) = (
-        site.url("/"),
-        site.url("/me"),
-        site.url("/login"),
-        site.url("/logout"),
-    );
+    let (home, me) = (site.url("/"), site.url("/me"));
     let origins = [("same-site", "127.0.0.1"), ("cross-site", "localhost")];
 
     // Login CSRF, before signing in: refused, and no session cookie appears.
     for (kind, host) in origins {
         let what = format!("{label}: login form from a {kind} page");
-        submit_forged_form(
-            &browser,
-            &attacker.url(host, "/login"),
-            &home,
-            &login,
-            &what,
-        )?;
+        submit_forged_form(&browser, &site, &attacker, host, "/login", &what)?;
         assert_eq!(browser.cookies()?, [], "{what}: cookies");
     }
     browser.goto(&me)?;
@@ -290,13 +281,7 @@ fn cross_origin_forms(site_label: &str, site_var: &str) -> Result {
     // Logout CSRF: refused; the session cookie and the session survive.
     for (kind, host) in origins {
         let what = format!("{label}: logout form from a {kind} page");
-        submit_forged_form(
-            &browser,
-            &attacker.url(host, "/logout"),
-            &home,
-            &logout,
-            &what,
-        )?;
+        submit_forged_form(&browser, &site, &attacker, host, "/logout", &what)?;
         assert_eq!(session_cookie(&browser, mode)?, signed_in, "{what}: cookie");
         browser.goto(&me)?;
         assert_eq!(browser.status()?, Some(200), "{what}: /me");
