@@ -5,15 +5,21 @@
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
 //! `token.hash()`; only the random token travels in the cookie. A state-changing request
 //! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
+//!
+//! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
+//! request); a failed session loader is an ERROR line with its cause.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
+use actix_web::middleware::{self, Next};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
 use example_common::{
-    Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
+    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, Store, describe, page_home,
     page_login_failed, page_me,
 };
 use session_actix::{
@@ -46,6 +52,8 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             // Cross-site request forgery, login CSRF included: a state-changing request from
             // another origin is a 403 before any route, those added later included.
             .wrap(RequireSameOrigin::default())
+            // Outermost (the last `wrap`): one line per request, the refused ones included.
+            .wrap(middleware::from_fn(log_request))
             // The `Sessions` itself, not `web::Data`: the extractors look for this type.
             .app_data(sessions.clone())
             .app_data(store.clone())
@@ -57,6 +65,21 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     example_common::announce(PACKAGE, &format!("database {}", args.db.display()), addr);
     server.run().await?;
     Ok(())
+}
+
+/// One DEBUG line per request (`RUST_LOG=info,access=debug`).
+async fn log_request(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let line = RequestLine::start(request.method().as_str(), request.path());
+    let result = next.call(request).await;
+    let status = match &result {
+        Ok(response) => response.status(),
+        Err(err) => err.as_response_error().status_code(),
+    };
+    line.finish(status.as_u16());
+    result
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
@@ -114,7 +137,10 @@ async fn login(
     }
     let (token, start) = match sessions.start() {
         Ok(started) => started,
-        Err(err) => return err.error_response(),
+        Err(err) => {
+            log_failure("start_session", &err);
+            return err.error_response();
+        }
     };
     if let Err(err) = store.create_session(&token, account.id).await {
         return server_error("create_session", &err);
@@ -166,9 +192,14 @@ fn see_other(location: &'static str) -> actix_web::HttpResponseBuilder {
 }
 
 /// Logs the store error with its cause and answers a bare 500.
-fn server_error(what: &str, err: &StoreError) -> HttpResponse {
-    eprintln!("{PACKAGE}: {what} failed: {}", describe(err));
+fn server_error(what: &str, err: &dyn std::error::Error) -> HttpResponse {
+    log_failure(what, err);
     HttpResponse::InternalServerError().finish()
+}
+
+/// The ERROR line of a 500: what failed, and the error with its cause.
+fn log_failure(what: &str, err: &dyn std::error::Error) {
+    tracing::error!(operation = %what, error = %describe(err), "request failed");
 }
 
 #[cfg(test)]

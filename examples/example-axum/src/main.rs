@@ -4,18 +4,22 @@
 //! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
 //! `token.hash()`; only the random token travels in the cookie. A state-changing request
 //! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
+//!
+//! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
+//! request); a failed session loader is an ERROR line with its cause.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, FromRef, State};
+use axum::extract::{ConnectInfo, Form, FromRef, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, LoginGate, LoginLimits, Refusal, Store, StoreError, describe, page_home,
+    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, Store, describe, page_home,
     page_login_failed, page_me,
 };
 use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
@@ -68,7 +72,9 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         // Cross-site request forgery, login CSRF included: a state-changing request from
         // another origin is a 403 before any route. Last, so it covers every route above;
         // a route added below it would not be covered.
-        .layer(RequireSameOriginLayer::default());
+        .layer(RequireSameOriginLayer::default())
+        // Outermost: one line per request, the refused ones included.
+        .layer(middleware::from_fn(log_request));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let about = format!("database {}", args.db.display());
     example_common::announce(PACKAGE, &about, listener.local_addr()?);
@@ -76,6 +82,14 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).await?;
     Ok(())
+}
+
+/// One DEBUG line per request (`RUST_LOG=info,access=debug`).
+async fn log_request(request: Request, next: Next) -> Response {
+    let line = RequestLine::start(request.method().as_str(), request.uri().path());
+    let response = next.run(request).await;
+    line.finish(response.status().as_u16());
+    response
 }
 
 /// `GET /`: the login form, or "Signed in as NAME" with a logout button. Never stored by a
@@ -119,7 +133,10 @@ async fn login(
     }
     let (token, start) = match app.sessions.start() {
         Ok(started) => started,
-        Err(err) => return err.into_response(),
+        Err(err) => {
+            log_failure("start_session", &err);
+            return err.into_response();
+        }
     };
     if let Err(err) = app.store.create_session(&token, account.id).await {
         return server_error("create_session", &err);
@@ -155,7 +172,12 @@ fn refused(refusal: &Refusal) -> Response {
 }
 
 /// Logs the store error with its cause and answers a bare 500.
-fn server_error(what: &str, err: &StoreError) -> Response {
-    eprintln!("{PACKAGE}: {what} failed: {}", describe(err));
+fn server_error(what: &str, err: &dyn std::error::Error) -> Response {
+    log_failure(what, err);
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// The ERROR line of a 500: what failed, and the error with its cause.
+fn log_failure(what: &str, err: &dyn std::error::Error) {
+    tracing::error!(operation = %what, error = %describe(err), "request failed");
 }

@@ -73,7 +73,7 @@ use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
@@ -84,11 +84,20 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER
 /// to hash the demo password).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The site's `RUST_LOG`: its defaults, one line per request, and the adapters' rejections.
+pub const SITE_RUST_LOG: &str = "info,access=debug,sessionkit=debug";
+
+/// How long [`Site::wait_for_log`] waits for a line.
+const LOG_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A running example site: the binary on `127.0.0.1:0` with a fresh database in a temporary
-/// directory. Killed (and the directory removed) on drop, also when a check fails.
+/// directory, logging with `RUST_LOG=`[`SITE_RUST_LOG`] (its stderr is kept, see
+/// [`log`](Self::log), and copied to the test's). Killed (and the directory removed) on
+/// drop, also when a check fails.
 #[derive(Debug)]
 pub struct Site {
     child: Child,
+    log: Arc<Mutex<Vec<String>>>,
     dir: PathBuf,
     base: String,
     /// Started with `--insecure-dev-cookies`: the session cookie is `id`, without Secure.
@@ -182,10 +191,24 @@ impl Site {
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
+            .env("RUST_LOG", SITE_RUST_LOG)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|err| panic!("start {package} ({bin:?}): {err}"));
+        // The log: kept for the checks, and copied to the test's (captured) output.
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("stderr is piped");
+        std::thread::spawn({
+            let log = Arc::clone(&log);
+            move || {
+                for line in BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { break };
+                    eprintln!("[site log] {line}");
+                    log.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                }
+            }
+        });
         // Wait for the line, bounded; keep draining stdout afterwards so the site never
         // blocks on a full pipe. Its lines go to the test's (captured) output.
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -224,9 +247,53 @@ impl Site {
         );
         Self {
             child,
+            log,
             dir,
             base,
             insecure_dev_cookies,
+        }
+    }
+
+    /// The site's log (its stderr) so far, one entry per line.
+    #[must_use]
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits (at most 5 s: a line is written as its request is answered, and read a moment
+    /// later) for a line of the site's log that contains every one of `parts`; that line.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+    /// let line = site.wait_for_log(&["DEBUG access: request", "path=/me", "status=401"]);
+    /// assert!(line.is_some());
+    /// ```
+    #[must_use]
+    pub fn wait_for_log(&self, parts: &[&str]) -> Option<String> {
+        let deadline = std::time::Instant::now() + LOG_TIMEOUT;
+        loop {
+            let found = self
+                .log()
+                .into_iter()
+                .find(|line| parts.iter().all(|part| line.contains(part)));
+            if found.is_some() || std::time::Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Asserts that no line of the site's log so far contains `secret` (a token).
+    ///
+    /// # Panics
+    ///
+    /// If one does.
+    pub fn assert_log_never_shows(&self, secret: &str) {
+        assert!(!secret.is_empty());
+        if let Some(line) = self.log().iter().find(|line| line.contains(secret)) {
+            panic!("the site's log shows a token: {line}");
         }
     }
 
@@ -501,6 +568,33 @@ pub async fn the_whole_flow(site: &Site) {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = get(&client, site, "/me").await;
     assert_eq!(res.status(), StatusCode::OK);
+
+    // The log: one line per request (at DEBUG, which the test turns on), with the rejections'
+    // reasons; never a token, at any level.
+    for parts in [
+        [
+            "DEBUG access: request",
+            "method=POST path=/login status=303",
+        ],
+        ["DEBUG access: request", "method=GET path=/me status=401"],
+        [
+            "DEBUG access: request",
+            "method=POST path=/logout status=303",
+        ],
+        ["DEBUG sessionkit: session rejected", "reason=NoSession"],
+    ] {
+        let line = site.wait_for_log(&parts);
+        assert!(
+            line.is_some(),
+            "no log line with {parts:?}: {:#?}",
+            site.log()
+        );
+    }
+    let third = cookie_header(&jar, site).expect("the client's cookie");
+    for cookie in [&first, &second, &third] {
+        let (_, token) = cookie.split_once('=').expect("NAME=VALUE");
+        site.assert_log_never_shows(token);
+    }
 }
 
 /// Malformed session cookies (empty, short, long, quoted, padded, non-canonical,

@@ -10,6 +10,8 @@
 //! * The demo account `demo` / `demo` is created on first start, with an Argon2id hash.
 //! * Logins go through a [`LoginGate`]: throttled per account and per client address, and at
 //!   most about one Argon2 hash per core at once (the others wait briefly, then get 503).
+//! * The sites log on stderr ([`init_logging`], `RUST_LOG`): a failed session loader, a failed
+//!   store call, startup; one line per request at DEBUG.
 //!
 //! # Features
 //!
@@ -23,6 +25,7 @@ mod cookie;
 pub mod e2e;
 mod error;
 mod html;
+mod logging;
 mod login;
 mod run;
 mod store;
@@ -34,6 +37,7 @@ pub use crate::error::{StoreError, describe};
 pub use crate::html::{
     Credentials, escape_html, page_anonymous, page_home, page_login_failed, page_me, page_signed_in,
 };
+pub use crate::logging::{ACCESS_TARGET, DEFAULT_LOG_FILTER, RequestLine, init_logging};
 pub use crate::login::{HashPermit, LoginGate, LoginLimits, Refusal};
 pub use crate::run::{announce, block_on_tokio, run_main};
 pub use crate::store::{

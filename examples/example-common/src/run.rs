@@ -14,8 +14,9 @@ use crate::EarlyExit;
 ///   [`ArgsError`](crate::ArgsError) converts): `--help` prints the usage line and exits
 ///   with 0; a refused command line prints `<package>: <reason>` and the usage line on stderr
 ///   and exits with 2.
-/// * Otherwise `run(args)` runs; an error prints `<package>: <error>` on stderr and exits
-///   with 1. `run` builds its own runtime ([`block_on_tokio`], or actix-web's `System`).
+/// * Otherwise the log starts ([`init_logging`](crate::init_logging): stderr, `RUST_LOG`)
+///   and `run(args)` runs; an error prints `<package>: <error>` on stderr and exits with 1.
+///   `run` builds its own runtime ([`block_on_tokio`], or actix-web's `System`).
 ///
 /// # Examples
 ///
@@ -58,6 +59,7 @@ where
             return ExitCode::from(2);
         }
     };
+    crate::init_logging(package);
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

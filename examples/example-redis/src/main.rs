@@ -3,6 +3,9 @@
 //! with users and sessions in Redis, so that several instances share them. Start as many as
 //! you like on one Redis: a login on one instance is a session on all of them, a logout ends
 //! it on all.
+//!
+//! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
+//! request); a failed session loader (Redis down) is an ERROR line with its cause.
 
 use std::ffi::OsString;
 use std::net::SocketAddr;

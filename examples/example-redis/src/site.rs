@@ -5,13 +5,15 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, FromRef, State};
+use axum::extract::{ConnectInfo, Form, FromRef, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Credentials, LoginGate, LoginLimits, Refusal, describe, page_home, page_login_failed, page_me,
+    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, describe, page_home,
+    page_login_failed, page_me,
 };
 use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
 
@@ -73,12 +75,22 @@ pub async fn serve(
         // Cross-site request forgery, login CSRF included: a state-changing request from
         // another origin is a 403 before any route. Last, so it covers every route above;
         // a route added below it would not be covered.
-        .layer(RequireSameOriginLayer::default());
+        .layer(RequireSameOriginLayer::default())
+        // Outermost: one line per request, the refused ones included.
+        .layer(middleware::from_fn(log_request));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     example_common::announce(PACKAGE, about_store, listener.local_addr()?);
     // The peer address, for the login throttle (`ConnectInfo`).
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).await
+}
+
+/// One DEBUG line per request (`RUST_LOG=info,access=debug`).
+async fn log_request(request: Request, next: Next) -> Response {
+    let line = RequestLine::start(request.method().as_str(), request.uri().path());
+    let response = next.run(request).await;
+    line.finish(response.status().as_u16());
+    response
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
@@ -120,7 +132,10 @@ async fn login(
             .await
             .map_err(failed("delete_session"))?;
     }
-    let (token, start) = app.sessions.start().map_err(IntoResponse::into_response)?;
+    let (token, start) = app.sessions.start().map_err(|err| {
+        log_failure("start_session", &err);
+        err.into_response()
+    })?;
     app.store
         .create_session(&token, account.id)
         .await
@@ -158,7 +173,12 @@ fn refused(refusal: &Refusal) -> Response {
 /// What a failed store call answers: its error logged with the cause, and a bare 500.
 fn failed(what: &'static str) -> impl Fn(RedisStoreError) -> Response {
     move |err| {
-        eprintln!("{PACKAGE}: {what} failed: {}", describe(&err));
+        log_failure(what, &err);
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     }
+}
+
+/// The ERROR line of a 500: what failed, and the error with its cause.
+fn log_failure(what: &str, err: &dyn std::error::Error) {
+    tracing::error!(operation = %what, error = %describe(err), "request failed");
 }

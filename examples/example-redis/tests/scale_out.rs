@@ -1,7 +1,7 @@
 //! Scale-out, for real: a `redis-server` on a free loopback port and two instances of the
 //! `example-redis` binary on it. A login on one instance is a session on the other, a logout
 //! on either ends it on both; with Redis down the instances answer 500 quickly (no hang, no
-//! panic) and recover by themselves when it is back.
+//! panic), log each failure with its cause, and recover by themselves when it is back.
 //!
 //! Needs `redis-server` (Debian package `redis-server`; `.ci/run` installs it): skipped with a
 //! notice without it, except under `CI=true`, where it fails.
@@ -195,6 +195,29 @@ async fn two_instances_share_sessions_and_survive_a_redis_restart() {
         }
     }
     eprintln!("{test}: with Redis down, the slowest failing request took {slowest:?}");
+    // Every 500 is in the log with its cause: the loader's (the adapter's line, at ERROR) and
+    // the login's (the site's); never the token.
+    let (_, live_token) = live.split_once('=').expect("NAME=VALUE");
+    for site in [&a, &b] {
+        for parts in [
+            [
+                "ERROR sessionkit: session loader failed",
+                "error=session store: redis error: ",
+            ],
+            [
+                "ERROR example_redis::site: request failed",
+                "operation=verify_password error=session store: redis error: ",
+            ],
+        ] {
+            let line = site.wait_for_log(&parts);
+            assert!(
+                line.is_some(),
+                "no log line with {parts:?}: {:#?}",
+                site.log()
+            );
+        }
+        site.assert_log_never_shows(live_token);
+    }
 
     // Redis comes back, empty (no persistence); the instances reconnect by themselves.
     redis.restart();
