@@ -81,7 +81,7 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    /// Stops the server as an operator would (SIGTERM: it writes its append-only file and
+    /// Stops the server as an operator would (`SHUTDOWN`: it writes its append-only file and
     /// exits), killing it if it has not exited within [`STOP_TIMEOUT`].
     #[allow(
         dead_code,
@@ -91,9 +91,7 @@ impl RedisServer {
         let Some(mut child) = self.child.take() else {
             return;
         };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
+        shutdown(self.port);
         let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = child.try_wait() {
@@ -198,6 +196,19 @@ fn free_port() -> Result<u16, String> {
         .and_then(|l| l.local_addr())
         .map(|addr| addr.port())
         .map_err(|err| format!("bind an ephemeral loopback port: {err}"))
+}
+
+/// Sends `SHUTDOWN` to the Redis on `port` and waits (bounded) for it to close the
+/// connection. Errors are ignored: the caller waits for the process to exit, then kills it.
+fn shutdown(port: u16) {
+    let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    if stream.write_all(b"SHUTDOWN\r\n").is_ok() {
+        let mut reply = [0_u8; 64];
+        let _ = stream.read(&mut reply);
+    }
 }
 
 /// Whether a Redis on `port` answers `PING` with `+PONG`.
