@@ -7,20 +7,24 @@
 //! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
-//! request); a failed session loader is an ERROR line with its cause.
+//! request); a failed session loader is an ERROR line with its cause. Stops gracefully on
+//! SIGINT (Ctrl-C) and SIGTERM: the requests in flight finish, then it exits with 0.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
 use actix_web::middleware::{self, Next};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
 use example_common::{
-    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, Store, describe, page_home,
-    page_login_failed, page_me,
+    Args, Credentials, DRAIN_TIMEOUT, LoginGate, LoginLimits, Refusal, RequestLine,
+    ShutdownRequested, ShutdownSignals, Store, describe, page_home, page_login_failed, page_me,
 };
 use session_actix::{
     MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, Sessions, User,
@@ -41,6 +45,9 @@ fn main() -> ExitCode {
 }
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly. Ours,
+    // not actix-web's: actix-web drains on SIGTERM but stops at once on SIGINT (Ctrl-C).
+    let signals = ShutdownSignals::register()?;
     let store = Store::open(&args.db, args.session)?;
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let sessions = Sessions::<Account>::new(proxy, store.clone());
@@ -52,26 +59,77 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             // Cross-site request forgery, login CSRF included: a state-changing request from
             // another origin is a 403 before any route, those added later included.
             .wrap(RequireSameOrigin::default())
-            // Outermost (the last `wrap`): one line per request, the refused ones included.
-            .wrap(middleware::from_fn(log_request))
+            // Outermost (the last `wrap`): counts the requests in flight for the shutdown, and
+            // logs one line per request, the refused ones included.
+            .wrap(middleware::from_fn(track_request))
             // The `Sessions` itself, not `web::Data`: the extractors look for this type.
             .app_data(sessions.clone())
             .app_data(store.clone())
             .app_data(logins.clone())
             .configure(routes)
     })
+    .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
     .bind(args.addr)?;
     let addr = server.addrs().first().copied().unwrap_or(args.addr);
     example_common::announce(PACKAGE, &format!("database {}", args.db.display()), addr);
-    server.run().await?;
+    // `shutdown_signal` replaces actix-web's own signal handling; its stop is graceful.
+    example_common::serve_until_signalled(signals, |shutdown| {
+        let handle = Arc::new(OnceLock::new());
+        let server = server
+            .shutdown_signal(drained(shutdown, Arc::clone(&handle)))
+            .run();
+        let _ = handle.set(server.handle());
+        server
+    })
+    .await?;
     Ok(())
 }
 
-/// One DEBUG line per request (`RUST_LOG=info,access=debug`).
-async fn log_request(
+/// The requests being handled (between the outermost middleware's call and its response).
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// One request in [`IN_FLIGHT`], until dropped (also when the request is cancelled).
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The stop signal actix-server gets: `shutdown`, then no more accepting and no request in
+/// flight. actix-server 2.6 (the last release for Rust 1.85) can lose a request in flight
+/// in its own graceful stop: its accept thread exits and closes a worker's connection channel,
+/// and a worker that sees that before the stop command ends at once, dropping its connections
+/// (actix/actix-net#945, fixed in releases that need Rust 1.88). So the site drains first,
+/// and lets actix-server stop only idle workers; [`serve_until_signalled`]'s
+/// [`DRAIN_TIMEOUT`] bounds the wait.
+///
+/// [`serve_until_signalled`]: example_common::serve_until_signalled
+async fn drained(shutdown: ShutdownRequested, server: Arc<OnceLock<ServerHandle>>) {
+    shutdown.await;
+    if let Some(server) = server.get() {
+        server.pause().await;
+    }
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 {
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Counts the request in [`IN_FLIGHT`], and writes its DEBUG line
+/// (`RUST_LOG=info,access=debug`).
+async fn track_request(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let _in_flight = InFlight::enter();
     let line = RequestLine::start(request.method().as_str(), request.path());
     let result = next.call(request).await;
     let status = match &result {

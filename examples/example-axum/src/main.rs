@@ -6,8 +6,10 @@
 //! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
-//! request); a failed session loader is an ERROR line with its cause.
+//! request); a failed session loader is an ERROR line with its cause. Stops gracefully on
+//! SIGINT (Ctrl-C) and SIGTERM: the requests in flight finish, then it exits with 0.
 
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -19,8 +21,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, Store, describe, page_home,
-    page_login_failed, page_me,
+    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, Store,
+    describe, page_home, page_login_failed, page_me,
 };
 use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
 
@@ -56,6 +58,8 @@ impl FromRef<App> for Sessions<Account> {
 }
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly.
+    let signals = ShutdownSignals::register()?;
     let store = Store::open(&args.db, args.session)?;
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let app = App {
@@ -80,7 +84,12 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     example_common::announce(PACKAGE, &about, listener.local_addr()?);
     // The peer address, for the login throttle (`ConnectInfo`).
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).await?;
+    example_common::serve_until_signalled(signals, |shutdown| {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .into_future()
+    })
+    .await?;
     Ok(())
 }
 

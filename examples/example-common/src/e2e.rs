@@ -50,6 +50,16 @@ macro_rules! site_tests {
             $crate::e2e::the_whole_flow(&site).await;
         }
 
+        /// Ctrl-C and SIGTERM, each on an instance of its own: the request in flight
+        /// finishes, the exit status is 0.
+        #[test]
+        fn a_signal_lets_the_request_in_flight_finish() {
+            for signal in [$crate::e2e::StopSignal::Int, $crate::e2e::StopSignal::Term] {
+                let site = $crate::e2e::Site::start($bin, $package);
+                $crate::e2e::a_signal_lets_the_request_in_flight_finish(site, signal);
+            }
+        }
+
         #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn concurrent_logins_are_bounded() {
             let site = $crate::e2e::Site::start($bin, $package);
@@ -863,6 +873,126 @@ pub async fn cross_origin_state_changes_are_refused(site: &Site) {
             "/me after logout from {what}"
         );
     }
+}
+
+/// How long [`a_signal_lets_the_request_in_flight_finish`] gives the site to act on a step:
+/// to read the request's head, to act on the signal.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// How long a site may take to exit once its last request is answered.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A signal that stops a site gracefully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopSignal {
+    /// `SIGINT`, as Ctrl-C sends.
+    Int,
+    /// `SIGTERM`, as `kill`, systemd and container runtimes send.
+    Term,
+}
+
+impl StopSignal {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Int => "INT",
+            Self::Term => "TERM",
+        }
+    }
+}
+
+/// `signal` while a request is in flight stops the site gracefully: a client sends the head
+/// of `POST /login` and half of its body (demo / demo), the site gets `signal`, and it is
+/// still running a moment later (it waits for the request, where the default action of the
+/// signal would end it at once); then the client sends the rest, the login completes (303,
+/// a session cookie: the store and the password hash still work while it drains), and the
+/// process exits by itself with status 0.
+///
+/// Takes the site by value: it is stopped. Linux: the signal is sent with `kill`.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// use example_common::e2e::{Site, StopSignal, a_signal_lets_the_request_in_flight_finish};
+///
+/// let site = Site::start("target/debug/example-axum", "example-axum");
+/// a_signal_lets_the_request_in_flight_finish(site, StopSignal::Term);
+/// ```
+pub fn a_signal_lets_the_request_in_flight_finish(mut site: Site, signal: StopSignal) {
+    use std::io::{Read as _, Write as _};
+
+    let sig = signal.name();
+    let authority = site
+        .base
+        .strip_prefix("http://")
+        .expect("an http:// base")
+        .to_owned();
+    let body = form("demo", "demo");
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let mut stream = std::net::TcpStream::connect(&authority).expect("connect to the site");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("set a read timeout");
+    write!(
+        stream,
+        "POST /login HTTP/1.1\r\nHost: {authority}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{first_half}",
+        body.len()
+    )
+    .expect("send the request's head and half its body");
+    // The site reads the head and waits for the rest of the body: a request in flight.
+    std::thread::sleep(SETTLE);
+
+    let pid = site.child.id().to_string();
+    let sent = Command::new("kill")
+        .args([&format!("-{sig}"), &pid])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{sig} {pid}: {sent}");
+    std::thread::sleep(SETTLE);
+    if let Some(status) = site.child.try_wait().expect("the site's status") {
+        panic!("the site ended on SIG{sig} with a request in flight: {status}");
+    }
+
+    stream
+        .write_all(second_half.as_bytes())
+        .expect("send the rest of the body");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("the site answers the request in flight, then closes");
+    assert!(
+        response.starts_with("HTTP/1.1 303"),
+        "the request in flight after SIG{sig}: {response}"
+    );
+    let cookie = format!("\r\nset-cookie: {}=", site.cookie_name());
+    assert!(
+        response
+            .to_ascii_lowercase()
+            .contains(&cookie.to_ascii_lowercase()),
+        "no session cookie after SIG{sig}: {response}"
+    );
+
+    let deadline = std::time::Instant::now() + EXIT_TIMEOUT;
+    let status = loop {
+        if let Some(status) = site.child.try_wait().expect("the site's status") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the site still runs {EXIT_TIMEOUT:?} after its last request (SIG{sig})"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "the site's exit after SIG{sig}: {status}"
+    );
 }
 
 /// How long a page that needs no database may take while the database is locked.

@@ -12,6 +12,8 @@
 //!   most about one Argon2 hash per core at once (the others wait briefly, then get 503).
 //! * The sites log on stderr ([`init_logging`], `RUST_LOG`): a failed session loader, a failed
 //!   store call, startup; one line per request at DEBUG.
+//! * The sites stop gracefully on SIGINT and SIGTERM ([`serve_until_signalled`]): the requests
+//!   in flight finish, the exit status is 0.
 //!
 //! # Features
 //!
@@ -28,6 +30,7 @@ mod html;
 mod logging;
 mod login;
 mod run;
+mod shutdown;
 mod store;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
@@ -40,6 +43,9 @@ pub use crate::html::{
 pub use crate::logging::{ACCESS_TARGET, DEFAULT_LOG_FILTER, RequestLine, init_logging};
 pub use crate::login::{HashPermit, LoginGate, LoginLimits, Refusal};
 pub use crate::run::{announce, block_on_tokio, run_main};
+pub use crate::shutdown::{
+    DRAIN_TIMEOUT, ShutdownRequested, ShutdownSignals, serve_until_signalled,
+};
 pub use crate::store::{
     DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User, hash_password, verify_password_hash,
 };

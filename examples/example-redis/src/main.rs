@@ -5,7 +5,9 @@
 //! it on all.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
-//! request); a failed session loader (Redis down) is an ERROR line with its cause.
+//! request); a failed session loader (Redis down) is an ERROR line with its cause. Stops
+//! gracefully on SIGINT (Ctrl-C) and SIGTERM: the requests in flight finish, then it exits
+//! with 0.
 
 use std::ffi::OsString;
 use std::net::SocketAddr;

@@ -2,6 +2,7 @@
 //! every store call awaited (Redis is a network round trip) and the package name
 //! `example-redis` in the log.
 
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -12,8 +13,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, describe, page_home,
-    page_login_failed, page_me,
+    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, describe,
+    page_home, page_login_failed, page_me,
 };
 use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
 
@@ -42,7 +43,7 @@ impl FromRef<App> for Sessions<Account> {
     }
 }
 
-/// Serves the site on `addr` until the process ends, with the session cookie of
+/// Serves the site on `addr` until SIGINT or SIGTERM, with the session cookie of
 /// [`cookie_proxy`](example_common::cookie_proxy)`("example-redis", insecure_dev_cookies)`.
 /// Prints that function's cookie notice, then the lines of
 /// [`announce`](example_common::announce) with `about_store` (such as `redis URL`).
@@ -51,15 +52,20 @@ impl FromRef<App> for Sessions<Account> {
 /// `GET /me` (401 without a session), `POST /logout`. A state-changing request from another
 /// origin (cross-site request forgery, login CSRF included) is refused with 403.
 ///
+/// On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (see
+/// [`serve_until_signalled`](example_common::serve_until_signalled)) and returns `Ok`.
+///
 /// # Errors
 ///
-/// Binding or serving failed.
+/// Installing the signal handlers, binding or serving failed.
 pub async fn serve(
     store: RedisStore,
     addr: SocketAddr,
     insecure_dev_cookies: bool,
     about_store: &str,
 ) -> std::io::Result<()> {
+    // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly.
+    let signals = ShutdownSignals::register()?;
     let proxy = example_common::cookie_proxy(PACKAGE, insecure_dev_cookies);
     let app = App {
         sessions: Sessions::new(proxy, store.clone()),
@@ -82,7 +88,12 @@ pub async fn serve(
     example_common::announce(PACKAGE, about_store, listener.local_addr()?);
     // The peer address, for the login throttle (`ConnectInfo`).
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).await
+    example_common::serve_until_signalled(signals, |shutdown| {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .into_future()
+    })
+    .await
 }
 
 /// One DEBUG line per request (`RUST_LOG=info,access=debug`).

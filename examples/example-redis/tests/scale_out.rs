@@ -92,6 +92,20 @@ async fn the_shared_flow_runs_on_redis() {
     e2e::cross_origin_state_changes_are_refused(&instance(&redis)).await;
 }
 
+/// Ctrl-C and SIGTERM: the request in flight finishes (its session is stored in Redis), the
+/// exit status is 0.
+#[test]
+fn a_signal_lets_the_request_in_flight_finish_on_redis() {
+    let Some(redis) =
+        RedisServer::start_or_skip("a_signal_lets_the_request_in_flight_finish_on_redis")
+    else {
+        return;
+    };
+    for signal in [e2e::StopSignal::Int, e2e::StopSignal::Term] {
+        e2e::a_signal_lets_the_request_in_flight_finish(instance(&redis), signal);
+    }
+}
+
 /// The login gate on Redis too: 200 concurrent logins in bounded memory, no 500; throttled
 /// attempts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
