@@ -39,13 +39,14 @@ const LIBRARIES: [&str; 4] = [
 
 /// Every crate meant for crates.io: what `package` packages, in one run (each is verified
 /// against the others' packages).
-const PUBLISHED: [&str; 6] = [
+const PUBLISHED: [&str; 7] = [
     "session-token",
     "session-cookie",
     "session-axum",
     "session-actix",
     "session-store",
     "session-store-sqlx",
+    "session-store-redis",
 ];
 
 /// Debian's Rust at the workspace's `rust-version` (packages `rustc-web`, `cargo-web`,
@@ -170,6 +171,8 @@ fn msrv() -> Result {
         "session-store",
         "-p",
         "session-store-sqlx",
+        "-p",
+        "session-store-redis",
     ];
     for args in [&all[..], &token_alone[..], &stores[..]] {
         run(Command::new(MSRV_CARGO)
