@@ -74,13 +74,15 @@ impl Setup {
     /// Finds the site binary named by `site_var` (set by `cargo xtask e2e`), Chromium and
     /// chromedriver.
     ///
-    /// When something is missing: under CI (`CI=true`) that is an error, because CI installs
-    /// the browser; elsewhere this prints a notice saying what is missing and how to run the
-    /// test, and returns `Ok(None)` (the test passes as skipped).
+    /// When something is missing: under CI (`CI` set to anything but empty, `0` or `false`)
+    /// that is an error, because CI installs the browser; elsewhere this prints a notice
+    /// saying what is missing and how to run the test, and returns `Ok(None)` (the test
+    /// passes as skipped).
     ///
     /// # Errors
     ///
-    /// Under `CI=true`, when the site binary, Chromium or chromedriver is missing.
+    /// Under CI (`CI` set to anything but empty, `0` or `false`), when the site binary,
+    /// Chromium or chromedriver is missing.
     pub fn from_env(site_var: &str) -> Result<Option<Self>> {
         let chromium = path_from_env(CHROMIUM_VAR, "/usr/bin/chromium");
         let chromedriver = path_from_env(CHROMEDRIVER_VAR, "/usr/bin/chromedriver");
@@ -100,7 +102,7 @@ impl Setup {
         }
         let Some(site) = site.filter(|_| missing.is_empty()) else {
             let missing = missing.join("; ");
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
+            if example_common::under_ci() {
                 return Err(format!("browser test cannot run under CI: {missing}").into());
             }
             // Straight to stderr: the test harness captures `eprintln!` of passing tests,

@@ -21,6 +21,7 @@
 //!   binary (an HTTP client with a cookie store: `reqwest`). For dev-dependencies only.
 
 mod args;
+mod ci;
 mod clock;
 mod cookie;
 #[cfg(feature = "e2e")]
@@ -34,6 +35,7 @@ mod shutdown;
 mod store;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
+pub use crate::ci::under_ci;
 pub use crate::clock::{Clock, ManualClock, SystemClock};
 pub use crate::cookie::{INSECURE_DEV_COOKIES, cookie_proxy};
 pub use crate::error::{StoreError, describe};

@@ -4,7 +4,8 @@
 //! panic), log each failure with its cause, and recover by themselves when it is back.
 //!
 //! Needs `redis-server` (Debian package `redis-server`; `.ci/run` installs it): skipped with a
-//! notice without it, except under `CI=true`, where it fails.
+//! notice without it, except under CI (`CI` set to anything but empty, `0` or `false`), where
+//! it fails.
 
 #[path = "support/redis_server.rs"]
 mod redis_server;

@@ -1,7 +1,8 @@
 //! `RedisStore` against a real `redis-server` (one per test, on a free loopback port), with a
 //! manual clock for the idle timeout and the touch interval.
 //!
-//! Skipped with a notice without `redis-server`, except under `CI=true`, where it fails.
+//! Skipped with a notice without `redis-server`, except under CI (`CI` set to anything but
+//! empty, `0` or `false`), where it fails.
 
 #[path = "support/redis_server.rs"]
 mod redis_server;

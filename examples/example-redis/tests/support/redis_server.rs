@@ -1,8 +1,8 @@
 //! A throwaway `redis-server` for one test: a free loopback port, no persistence, its own
 //! temporary directory; killed (and the directory removed) on drop, also after a panic.
 //!
-//! Without `redis-server` on PATH the test is skipped with a notice, except under `CI=true`,
-//! where it fails.
+//! Without `redis-server` on PATH the test is skipped with a notice, except under CI (`CI` set
+//! to anything but empty, `0` or `false`), where it fails.
 
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -24,12 +24,12 @@ pub(crate) struct RedisServer {
 
 impl RedisServer {
     /// A running server, or `None` (after a notice) when `redis-server` is not installed and
-    /// `CI` is not `true`.
+    /// the test does not run under CI (`CI` set to anything but empty, `0` or `false`).
     pub(crate) fn start_or_skip(test: &str) -> Option<Self> {
         let Some(bin) = find_redis_server() else {
             let what = "redis-server not found on PATH (Debian package redis-server)";
             assert!(
-                std::env::var("CI").map_or(true, |ci| ci != "true"),
+                !example_common::under_ci(),
                 "{test}: cannot run under CI: {what}"
             );
             eprintln!("note: {test} SKIPPED: {what}");
