@@ -140,7 +140,6 @@ async fn track_request(
     result
 }
 
-/// The home page; never stored by a cache (with a session it is a personal page).
 /// The site's routes. Resources, not `App::route`: another method on a known path is then a
 /// 405, not a 404. HEAD as well as GET, as axum's `get` does.
 fn routes(config: &mut web::ServiceConfig) {
@@ -151,6 +150,7 @@ fn routes(config: &mut web::ServiceConfig) {
         .service(web::resource("/logout").post(logout));
 }
 
+/// The home page; never stored by a cache (with a session it is a personal page).
 async fn index(MaybeUser(user): MaybeUser<Account>) -> HttpResponse {
     personal(page_home(user.as_ref()))
 }
