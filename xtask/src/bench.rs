@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::cmd::{Result, cargo, has_program, output, target_dir, under_ci};
 
@@ -57,6 +58,17 @@ fn criterion(quick: bool) -> Result {
 /// The loopback variants (bare: the reference of every ratio).
 const E2E_VARIANTS: [&str; 4] = ["bare", "ours", "tower-sessions", "axum-login"];
 
+/// The store variants (`e2e-server --variant ... --dir DIR`, sessions in a SQLite file), in
+/// pairs: (idle timeout, ours, tower-sessions + tower-sessions-sqlx-store). Each pair's ratio
+/// is ours over theirs, per round.
+const STORE_PAIRS: [(&str, &str, &str); 2] = [
+    ("30 min", "ours-sqlite-idle", "tower-sessions-sqlite-idle"),
+    ("none", "ours-sqlite", "tower-sessions-sqlite"),
+];
+
+/// Authenticated requests whose queries a store variant counts before wrk runs.
+const COUNTED: u32 = 200;
+
 /// One wrk run: requests/s and latency percentiles (µs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct WrkResult {
@@ -106,7 +118,7 @@ fn loopback(quick: bool) -> Result {
         for v in order {
             let variant = E2E_VARIANTS[v];
             eprintln!("\n=== e2e round {}/{rounds}: {variant}", round + 1);
-            runs[v].push(measure(&server, variant, seconds)?);
+            runs[v].push(measure(&server, variant, None, seconds)?.0);
         }
     }
     println!(
@@ -131,7 +143,76 @@ fn loopback(quick: bool) -> Result {
             field(|r| r.p99_us),
         );
     }
+    // The stores: a fresh SQLite file per server, in a directory of ours removed afterwards.
+    let dir = std::env::temp_dir().join(format!("sessionkit-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let stores = store_rounds(&server, &dir, rounds, seconds);
+    let _ = std::fs::remove_dir_all(&dir);
+    let stores = stores?;
+    println!(
+        "\n| idle timeout (axum 0.8, SQLite file, loopback, wrk -t2 -c32 -d{seconds}s, {rounds} rounds) \
+         | ours requests/s (median) | tower-sessions requests/s (median) \
+         | ours ÷ theirs (median of per-round ratios) | per-round ratios \
+         | queries/request ours | theirs | p99 ours | theirs |"
+    );
+    println!("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+    for ((idle, _, _), [ours, theirs]) in STORE_PAIRS.iter().zip(&stores) {
+        let field =
+            |runs: &[Measured], f: fn(&Measured) -> f64| median(runs.iter().map(f).collect());
+        let ratios: Vec<f64> = ours
+            .iter()
+            .zip(theirs)
+            .map(|(o, t)| o.0.requests_per_sec / t.0.requests_per_sec)
+            .collect();
+        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+        println!(
+            "| {idle} | {:.0} | {:.0} | **{:.2}x** | {} | {:.2} | {:.2} | {:.0} µs | {:.0} µs |",
+            field(ours, |m| m.0.requests_per_sec),
+            field(theirs, |m| m.0.requests_per_sec),
+            median(ratios),
+            shown.join(", "),
+            field(ours, |m| m.1.unwrap_or(f64::NAN)),
+            field(theirs, |m| m.1.unwrap_or(f64::NAN)),
+            field(ours, |m| m.0.p99_us),
+            field(theirs, |m| m.0.p99_us),
+        );
+    }
     Ok(())
+}
+
+/// A wrk run and, for a store variant, its queries per request.
+type Measured = (WrkResult, Option<f64>);
+
+/// The store pairs' rounds: `[pair][ours, theirs][round]`, the order of all four variants
+/// reversed every other round.
+fn store_rounds(
+    server: &Path,
+    dir: &Path,
+    rounds: usize,
+    seconds: u64,
+) -> Result<Vec<[Vec<Measured>; 2]>> {
+    let mut runs: Vec<[Vec<Measured>; 2]> = STORE_PAIRS
+        .iter()
+        .map(|_| [Vec::new(), Vec::new()])
+        .collect();
+    for round in 0..rounds {
+        let mut order: Vec<(usize, usize)> = (0..STORE_PAIRS.len())
+            .flat_map(|p| [(p, 0), (p, 1)])
+            .collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for (p, side) in order {
+            let variant = if side == 0 {
+                STORE_PAIRS[p].1
+            } else {
+                STORE_PAIRS[p].2
+            };
+            eprintln!("\n=== e2e stores round {}/{rounds}: {variant}", round + 1);
+            runs[p][side].push(measure(server, variant, Some(dir), seconds)?);
+        }
+    }
+    Ok(runs)
 }
 
 /// The median (the mean of the middle two for an even count); `NaN` when empty.
@@ -144,15 +225,19 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-/// Starts `server --variant variant`, warms it up for a second, then measures it with wrk.
-fn measure(server: &Path, variant: &str, seconds: u64) -> Result<WrkResult> {
+/// Starts `server --variant variant [--dir dir]`, warms it up for a second, then measures it
+/// with wrk. With `dir` (a store variant), first sends [`COUNTED`] authenticated requests one
+/// by one, then reads the server's count of queries (`GET /queries`, which stops counting).
+fn measure(server: &Path, variant: &str, dir: Option<&Path>, seconds: u64) -> Result<Measured> {
     use std::io::{BufRead as _, BufReader};
     use std::process::Stdio;
 
-    let mut child = Command::new(server)
-        .args(["--variant", variant])
-        .stdout(Stdio::piped())
-        .spawn()?;
+    let mut command = Command::new(server);
+    command.args(["--variant", variant]);
+    if let Some(dir) = dir {
+        command.arg("--dir").arg(dir);
+    }
+    let mut child = command.stdout(Stdio::piped()).spawn()?;
     let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
     let mut addr = None;
     let mut cookie = None;
@@ -168,6 +253,10 @@ fn measure(server: &Path, variant: &str, seconds: u64) -> Result<WrkResult> {
     }
     let measured = match (addr, cookie) {
         (Some(addr), Some(cookie)) if addr.starts_with("127.0.0.1:") => {
+            let queries = match dir {
+                Some(_) => count_queries(&addr, &cookie).map(Some),
+                None => Ok(None),
+            };
             let url = format!("http://{addr}/");
             let header = format!("Cookie: {cookie}");
             let wrk = |secs: u64| {
@@ -181,9 +270,12 @@ fn measure(server: &Path, variant: &str, seconds: u64) -> Result<WrkResult> {
                     &url,
                 ]))
             };
-            wrk(1).and_then(|_| wrk(seconds)).and_then(|out| {
-                eprint!("{out}");
-                parse_wrk(&out).ok_or_else(|| "could not read wrk's output".into())
+            queries.and_then(|queries| {
+                wrk(1).and_then(|_| wrk(seconds)).and_then(|out| {
+                    eprint!("{out}");
+                    let result = parse_wrk(&out).ok_or("could not read wrk's output")?;
+                    Ok((result, queries))
+                })
             })
         }
         _ => Err(format!("e2e-server --variant {variant} printed no 127.0.0.1 address").into()),
@@ -192,6 +284,53 @@ fn measure(server: &Path, variant: &str, seconds: u64) -> Result<WrkResult> {
     child.kill()?;
     child.wait()?;
     measured
+}
+
+/// Queries per request of a store variant: [`COUNTED`] authenticated `GET /` (each must
+/// answer 200), then the server's count from `GET /queries`.
+fn count_queries(addr: &str, cookie: &str) -> Result<f64> {
+    for _ in 0..COUNTED {
+        let (status, _) = get(addr, "/", cookie)?;
+        if status != 200 {
+            return Err(format!("GET / with the session cookie answered {status}").into());
+        }
+    }
+    let (status, body) = get(addr, "/queries", "")?;
+    let queries: u64 = match status {
+        200 => body.trim().parse()?,
+        _ => return Err(format!("GET /queries answered {status}").into()),
+    };
+    Ok(queries as f64 / f64::from(COUNTED))
+}
+
+/// One HTTP/1.1 GET on its own connection (`Connection: close`): the status and the body.
+fn get(addr: &str, path: &str, cookie: &str) -> Result<(u16, String)> {
+    use std::io::{Read as _, Write as _};
+
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !cookie.is_empty() {
+        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    parse_response(&response).ok_or_else(|| format!("not an HTTP response: {response:?}").into())
+}
+
+/// The status and body of a complete HTTP/1.1 response without chunked encoding.
+fn parse_response(response: &str) -> Option<(u16, String)> {
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head
+        .strip_prefix("HTTP/1.1 ")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some((status, body.to_owned()))
 }
 
 /// Requests/s and the 50% / 99% latencies of `wrk --latency` output.
@@ -255,5 +394,14 @@ mod tests {
         assert!((r.p99_us - 1230.0).abs() < 1e-6);
         assert_eq!(duration_us("2.00s"), Some(2_000_000.0));
         assert!(parse_wrk("Requests/sec: 1\n").is_none());
+    }
+
+    #[test]
+    fn parse_response_reads_status_and_body() {
+        let ok = "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n400";
+        assert_eq!(parse_response(ok), Some((200, "400".to_owned())));
+        let denied = "HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n";
+        assert_eq!(parse_response(denied), Some((401, String::new())));
+        assert_eq!(parse_response("garbage"), None);
     }
 }
