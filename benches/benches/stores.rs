@@ -22,7 +22,7 @@
 //! `pg_virtualenv -t cargo bench -p sessionkit-benches --bench stores`.
 #![allow(missing_docs)]
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -34,6 +34,7 @@ use session_store::{Backend, Policy, Session, Store};
 use session_store_sqlx::{PgBackend, SqliteBackend};
 use sessionkit_benches::HELLO;
 use sessionkit_benches::axum_apps::{login, request};
+use sessionkit_benches::queries::{COUNTING, QUERIES, QueryCounter};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use tower::ServiceExt as _;
@@ -247,40 +248,4 @@ fn quartiles(values: &mut [f64]) -> (f64, f64, f64) {
     values.sort_by(f64::total_cmp);
     let at = |q: usize| values[(values.len() - 1) * q / 4];
     (at(1), at(2), at(3))
-}
-
-/// Counts sqlx's per-statement events (target `sqlx::query`) while [`COUNTING`] is on;
-/// otherwise says "disabled", so that sqlx does not even format them.
-struct QueryCounter;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static QUERIES: AtomicU64 = AtomicU64::new(0);
-
-impl tracing::Subscriber for QueryCounter {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::sometimes()
-    }
-
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        COUNTING.load(Ordering::Relaxed) && metadata.target() == "sqlx::query"
-    }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, _: &tracing::Event<'_>) {
-        QUERIES.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
 }

@@ -174,6 +174,49 @@ impl<A> Variant<A> {
     }
 }
 
+/// Queries per request: sqlx's per-statement tracing events, counted by the `stores` bench
+/// and the loopback server.
+pub mod queries {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    /// Counts sqlx's per-statement events (target `sqlx::query`) while [`COUNTING`] is on;
+    /// otherwise says "disabled", so that sqlx does not even format them.
+    #[derive(Debug)]
+    pub struct QueryCounter;
+
+    pub static COUNTING: AtomicBool = AtomicBool::new(false);
+    pub static QUERIES: AtomicU64 = AtomicU64::new(0);
+
+    impl tracing::Subscriber for QueryCounter {
+        fn register_callsite(
+            &self,
+            _: &'static tracing::Metadata<'static>,
+        ) -> tracing::subscriber::Interest {
+            tracing::subscriber::Interest::sometimes()
+        }
+
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            COUNTING.load(Ordering::Relaxed) && metadata.target() == "sqlx::query"
+        }
+
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+        fn event(&self, _: &tracing::Event<'_>) {
+            QUERIES.fetch_add(1, Ordering::Relaxed);
+        }
+
+        fn enter(&self, _: &tracing::span::Id) {}
+
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+}
+
 pub mod axum_apps {
     //! axum 0.8 routers: `/` is the measured route; `/maybe` the optional extractor.
 

@@ -20,7 +20,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -28,6 +28,7 @@ use axum::routing::{get, post};
 use session_axum::{CookieProxy, Sessions, User};
 use session_store::{Policy, Session, Store};
 use session_store_sqlx::SqliteBackend;
+use sessionkit_benches::queries::{COUNTING, QUERIES, QueryCounter};
 use sessionkit_benches::{HELLO, Keying, axum_apps};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use tower_sessions_014::cookie::time;
@@ -186,40 +187,4 @@ async fn theirs(store: TheirSqliteStore, idle: bool) -> Result<(Router, String),
         .layer(layer);
     let cookie = axum_apps::login(&router).await;
     Ok((router, cookie))
-}
-
-/// Counts sqlx's per-statement events (target `sqlx::query`) while [`COUNTING`] is on;
-/// otherwise says "disabled", so that sqlx does not even format them.
-struct QueryCounter;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static QUERIES: AtomicU64 = AtomicU64::new(0);
-
-impl tracing::Subscriber for QueryCounter {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::sometimes()
-    }
-
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        COUNTING.load(Ordering::Relaxed) && metadata.target() == "sqlx::query"
-    }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, _: &tracing::Event<'_>) {
-        QUERIES.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
 }
