@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::routing::{get, post};
+use axum::routing::get;
 use http::{Request, StatusCode};
 use session_axum::{CookieProxy, Sessions, User};
 use session_store::{Backend, Policy, Session, Store};
@@ -35,11 +35,11 @@ use session_store_sqlx::{PgBackend, SqliteBackend};
 use sessionkit_benches::HELLO;
 use sessionkit_benches::axum_apps::{login, request};
 use sessionkit_benches::queries::{COUNTING, QUERIES, QueryCounter};
+use sessionkit_benches::tower_sessions_store_app;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use tower::ServiceExt as _;
-use tower_sessions_014::cookie::time;
-use tower_sessions_014::{Expiry, Session as TheirSession, SessionManagerLayer, SessionStore};
+use tower_sessions_014::SessionStore;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore as TheirSqliteStore};
 
 const ROUNDS: usize = 31;
@@ -156,31 +156,7 @@ async fn ours<B: Backend<UserId = i64>>(backend: B, idle: bool) -> App {
 
 /// Theirs: `Session` reading the user id, `POST /login` writing it.
 async fn theirs<S: SessionStore + Clone>(store: S, idle: bool) -> App {
-    let layer = SessionManagerLayer::new(store);
-    let layer = if idle {
-        layer
-            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)))
-            .with_always_save(true)
-    } else {
-        layer
-    };
-    let router = Router::new()
-        .route(
-            "/",
-            get(|session: TheirSession| async move {
-                let user: Option<i64> = session.get("user_id").await.ok().flatten();
-                std::hint::black_box(user.expect("a signed-in session"));
-                HELLO
-            }),
-        )
-        .route(
-            "/login",
-            post(|session: TheirSession| async move {
-                session.insert("user_id", 1_i64).await.map_err(|_| ())?;
-                Ok::<_, ()>(HELLO)
-            }),
-        )
-        .layer(layer);
+    let router = tower_sessions_store_app(store, idle);
     let cookie = login(&router).await;
     App { router, cookie }
 }

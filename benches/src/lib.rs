@@ -174,6 +174,46 @@ impl<A> Variant<A> {
     }
 }
 
+/// The peer's app for the store benches (`stores`, and `e2e-server`'s loopback variants):
+/// tower-sessions 0.14 over any of its stores, `GET /` reading the user id, `POST /login`
+/// writing it. With `idle`, a 30-minute `Expiry::OnInactivity` plus `with_always_save(true)`:
+/// without it a session that is only read is never extended, so that is the configuration
+/// that keeps an idle timeout.
+pub fn tower_sessions_store_app<S>(store: S, idle: bool) -> axum::Router
+where
+    S: tower_sessions_014::SessionStore + Clone,
+{
+    use axum::routing::{get, post};
+    use tower_sessions_014::cookie::time;
+    use tower_sessions_014::{Expiry, Session, SessionManagerLayer};
+
+    let layer = SessionManagerLayer::new(store);
+    let layer = if idle {
+        layer
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)))
+            .with_always_save(true)
+    } else {
+        layer
+    };
+    axum::Router::new()
+        .route(
+            "/",
+            get(|session: Session| async move {
+                let user: Option<i64> = session.get("user_id").await.ok().flatten();
+                black_box(user.expect("a signed-in session"));
+                HELLO
+            }),
+        )
+        .route(
+            "/login",
+            post(|session: Session| async move {
+                session.insert("user_id", 1_i64).await.map_err(|_| ())?;
+                Ok::<_, ()>(HELLO)
+            }),
+        )
+        .layer(layer)
+}
+
 /// Queries per request: sqlx's per-statement tracing events, counted by the `stores` bench
 /// and the loopback server.
 pub mod queries {

@@ -24,15 +24,14 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use session_axum::{CookieProxy, Sessions, User};
 use session_store::{Policy, Session, Store};
 use session_store_sqlx::SqliteBackend;
 use sessionkit_benches::queries::{COUNTING, QUERIES, QueryCounter};
+use sessionkit_benches::tower_sessions_store_app;
 use sessionkit_benches::{HELLO, Keying, axum_apps};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-use tower_sessions_014::cookie::time;
-use tower_sessions_014::{Expiry, Session as TheirSession, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore as TheirSqliteStore;
 
 const USAGE: &str = "usage: e2e-server --variant bare|ours|tower-sessions|axum-login \
@@ -160,31 +159,7 @@ async fn ours(backend: SqliteBackend<i64>, idle: bool) -> Result<(Router, String
 /// Theirs: `Session` reading the user id, `POST /login` writing it.
 async fn theirs(store: TheirSqliteStore, idle: bool) -> Result<(Router, String), Error> {
     store.migrate().await?;
-    let layer = SessionManagerLayer::new(store);
-    let layer = if idle {
-        layer
-            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)))
-            .with_always_save(true)
-    } else {
-        layer
-    };
-    let router = Router::new()
-        .route(
-            "/",
-            get(|session: TheirSession| async move {
-                let user: Option<i64> = session.get("user_id").await.ok().flatten();
-                std::hint::black_box(user.expect("a signed-in session"));
-                HELLO
-            }),
-        )
-        .route(
-            "/login",
-            post(|session: TheirSession| async move {
-                session.insert("user_id", 1_i64).await.map_err(|_| ())?;
-                Ok::<_, ()>(HELLO)
-            }),
-        )
-        .layer(layer);
+    let router = tower_sessions_store_app(store, idle);
     let cookie = axum_apps::login(&router).await;
     Ok((router, cookie))
 }
