@@ -4,6 +4,9 @@
 mod backend;
 mod error;
 mod scripts;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod user_id;
 
 pub use crate::backend::{DEFAULT_PREFIX, InvalidPrefix, RedisBackend, manager_config};

@@ -6,16 +6,13 @@
 //!
 //! Skipped with a notice without `redis-server`, except under CI, where it fails.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
-
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use redis::aio::ConnectionManager;
-use redis_server::RedisServer;
 use session_store_conformance::{Harness, Outage, SCENARIOS, TestUserId, run, standard_policy};
+use session_store_redis::test_util::RedisServer;
 use session_store_redis::{RedisBackend, UserId, manager_config};
 
 /// One server; each scenario gets a prefix of its own in it.

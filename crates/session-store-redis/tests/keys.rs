@@ -3,15 +3,12 @@
 //!
 //! Skipped with a notice without `redis-server`, except under CI, where they fail.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
-
 use std::time::Duration;
 
 use redis::AsyncCommands as _;
 use redis::aio::ConnectionManager;
-use redis_server::RedisServer;
 use session_store::{ErrorKind, Handle, ManualClock, Policy, Token};
+use session_store_redis::test_util::RedisServer;
 use session_store_redis::{BackendError, RedisBackend, RedisStore, manager_config};
 
 const T0: i64 = 1_700_000_000;

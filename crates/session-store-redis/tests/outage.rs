@@ -5,15 +5,12 @@
 //!
 //! Skipped with a notice without `redis-server`, except under CI, where it fails.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-use redis_server::RedisServer;
 use session_store::{ErrorKind, Policy, Token};
+use session_store_redis::test_util::RedisServer;
 use session_store_redis::{RedisBackend, RedisStore};
 use tokio::task::JoinSet;
 

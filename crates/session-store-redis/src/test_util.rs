@@ -1,11 +1,19 @@
-//! A throwaway `redis-server` for one test: a free loopback port, its own temporary
-//! directory, an append-only file so that its data survives [`RedisServer::stop`] and
-//! [`RedisServer::start`] (the outage scenarios need the sessions from before); stopped and
-//! its directory removed on drop, also after a panic. Every wait is bounded.
+//! A throwaway `redis-server` for tests (feature `test-util`): what this crate's tests and
+//! the `example-redis` site's tests start, so that an application's tests can do the same.
 //!
-//! [`RedisServer::start_or_skip`] gives `None` (after printing why) when `redis-server` is
-//! not installed or does not start, except under CI (`CI` set to anything but empty, `0` or
-//! `false`, as `cargo xtask` reads it), where it panics.
+//! [`RedisServer::start_or_skip`] starts `redis-server` (found on `PATH`, or in `/usr/bin`,
+//! `/usr/sbin`) on a free loopback port, bound to 127.0.0.1 only, in a temporary directory of
+//! its own, with an append-only file: its data survives [`RedisServer::stop`] and
+//! [`RedisServer::start`], as a production Redis with persistence would. Dropping it kills
+//! the server and removes the directory, also after a panic. Every wait is bounded.
+//!
+//! Without `redis-server` (or when it does not start) the test is skipped: `start_or_skip`
+//! prints why and gives `None`, except under CI (`CI` set to anything but empty, `0` or
+//! `false`, any case), where it panics, so that a CI run cannot pass by skipping.
+//!
+//! The calls block the thread (they wait for the process); in an async test, run
+//! [`stop`](RedisServer::stop) and [`start`](RedisServer::start) on
+//! `tokio::task::spawn_blocking` if other tasks must keep running meanwhile.
 
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -14,29 +22,73 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// How long redis-server may take to answer `PING` after it was started.
-const READY_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long a stopped redis-server may take to exit (it writes its append-only file first).
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long `redis-server` may take to answer `PING` after it was started.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a stopped `redis-server` may take to exit (it writes its append-only file first)
+/// before it is killed.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A `redis-server` process of one test, on `127.0.0.1` and a free port. See the
+/// [module docs](self).
+///
+/// # Examples
+///
+/// ```
+/// use session_store::{Policy, Token};
+/// use session_store_redis::RedisBackend;
+/// use session_store_redis::test_util::RedisServer;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // `None` (after a notice) where redis-server is not installed, outside CI.
+/// let Some(mut server) = RedisServer::start_or_skip("doc_example") else { return Ok(()) };
+/// let store = RedisBackend::<i64>::connect(&server.url(), Policy::default()).await?.into_store();
+/// let token: Token = store.create(7).await?;
+///
+/// server.stop(); // SHUTDOWN, as an operator would
+/// assert!(store.load(&token).await.is_err(), "Redis is down: an error, never a None");
+/// server.start(); // same port, same data
+///
+/// // The connection manager finds Redis again by itself; the session is still there.
+/// let mut session = None;
+/// for _ in 0..50 {
+///     if let Ok(found) = store.load(&token).await {
+///         session = found;
+///         break;
+///     }
+///     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+/// }
+/// assert_eq!(session.map(|s| s.user_id), Some(7));
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
-pub(crate) struct RedisServer {
+pub struct RedisServer {
     bin: PathBuf,
     child: Option<Child>,
     dir: PathBuf,
     port: u16,
 }
 
-/// Whether `CI` says this is a CI run: set to anything but empty, `0` or `false` (any case).
-fn under_ci() -> bool {
-    std::env::var_os("CI")
-        .is_some_and(|ci| !(ci.is_empty() || ci == "0" || ci.eq_ignore_ascii_case("false")))
-}
-
 impl RedisServer {
-    /// A running server, or `None` (after printing why) when redis-server is missing or does
-    /// not start, outside CI.
-    pub(crate) fn start_or_skip(test: &str) -> Option<Self> {
+    /// A running server for the test named `test` (the name goes into its directory's
+    /// name and the notices), or `None` after printing why on stderr when `redis-server` is
+    /// not installed or does not start, outside CI.
+    ///
+    /// # Panics
+    ///
+    /// Under CI (`CI` set to anything but empty, `0` or `false`) when the server cannot run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store_redis::test_util::RedisServer;
+    ///
+    /// if let Some(server) = RedisServer::start_or_skip("start_or_skip_example") {
+    ///     assert!(server.url().starts_with("redis://127.0.0.1:"));
+    /// }
+    /// ```
+    #[must_use]
+    pub fn start_or_skip(test: &str) -> Option<Self> {
         match Self::try_start(test) {
             Ok(server) => Some(server),
             Err(why) if under_ci() => panic!("{test}: redis-server cannot run under CI: {why}"),
@@ -54,8 +106,13 @@ impl RedisServer {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
+        let name: String = test
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .take(64)
+            .collect();
         let dir = std::env::temp_dir().join(format!(
-            "session-store-redis-{test}-{}-{nanos}-{}",
+            "sessionkit-redis-{name}-{}-{nanos}-{}",
             std::process::id(),
             STARTED.fetch_add(1, Ordering::Relaxed)
         ));
@@ -77,17 +134,53 @@ impl RedisServer {
     }
 
     /// `redis://127.0.0.1:PORT`.
-    pub(crate) fn url(&self) -> String {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store_redis::test_util::RedisServer;
+    ///
+    /// if let Some(server) = RedisServer::start_or_skip("url_example") {
+    ///     assert_eq!(server.url(), format!("redis://127.0.0.1:{}", server.port()));
+    /// }
+    /// ```
+    #[must_use]
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
+    /// The loopback port it listens on (the same after [`start`](Self::start)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store_redis::test_util::RedisServer;
+    ///
+    /// if let Some(server) = RedisServer::start_or_skip("port_example") {
+    ///     assert_ne!(server.port(), 0);
+    /// }
+    /// ```
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Stops the server as an operator would (`SHUTDOWN`: it writes its append-only file and
-    /// exits), killing it if it has not exited within [`STOP_TIMEOUT`].
-    #[allow(
-        dead_code,
-        reason = "each test file compiles this module; not all stop the server"
-    )]
-    pub(crate) fn stop(&mut self) {
+    /// exits), killing it if it has not exited within [`STOP_TIMEOUT`]. Nothing if it is
+    /// stopped already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store_redis::test_util::RedisServer;
+    ///
+    /// if let Some(mut server) = RedisServer::start_or_skip("stop_example") {
+    ///     server.stop();
+    ///     assert!(std::net::TcpStream::connect(("127.0.0.1", server.port())).is_err());
+    ///     server.stop(); // stopped already: nothing
+    /// }
+    /// ```
+    pub fn stop(&mut self) {
         let Some(mut child) = self.child.take() else {
             return;
         };
@@ -103,16 +196,27 @@ impl RedisServer {
         let _ = child.wait();
     }
 
-    /// Starts the stopped server again, on the same port, with the data it had.
+    /// Starts the server again (stopping it first if it runs), on the same port, with the
+    /// data it had.
     ///
     /// # Panics
     ///
-    /// If it does not answer `PING` within [`READY_TIMEOUT`].
-    #[allow(
-        dead_code,
-        reason = "each test file compiles this module; not all stop the server"
-    )]
-    pub(crate) fn start(&mut self) {
+    /// If it cannot be started again, or does not answer `PING` within [`READY_TIMEOUT`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store_redis::test_util::RedisServer;
+    ///
+    /// if let Some(mut server) = RedisServer::start_or_skip("start_example") {
+    ///     let port = server.port();
+    ///     server.stop();
+    ///     server.start();
+    ///     assert_eq!(server.port(), port);
+    ///     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+    /// }
+    /// ```
+    pub fn start(&mut self) {
         self.stop();
         // Bounded: the port was ours a moment ago, so a failed bind is retried a few times.
         for _ in 0..20 {
@@ -181,6 +285,13 @@ impl Drop for RedisServer {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Whether `CI` says this is a CI run: set to anything but empty, `0` or `false` (any case),
+/// as `cargo xtask` reads it.
+fn under_ci() -> bool {
+    std::env::var_os("CI")
+        .is_some_and(|ci| !(ci.is_empty() || ci == "0" || ci.eq_ignore_ascii_case("false")))
 }
 
 fn find_redis_server() -> Option<PathBuf> {
