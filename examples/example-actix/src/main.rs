@@ -1,10 +1,14 @@
-//! `cargo run -p example-actix`: a small real site on sessionkit + actix-web + SQLite; the
-//! same site as `example-axum`, with actix-web glue.
+//! `cargo run -p example-actix`: a small real site on sessionkit + actix-web + the ready
+//! session store of `session-store-sqlx` (a SQLite file, or PostgreSQL with `--postgres
+//! URL`); the same site as `example-axum`, with actix-web glue.
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
-//! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
-//! `token.hash()`; only the random token travels in the cookie. A state-changing request
-//! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
+//! `GET /me` (401 without a session), `POST /logout`, and the "your sessions" page:
+//! `GET /sessions` (401 without a session), `POST /sessions/revoke`, `POST
+//! /sessions/revoke-others`, `POST /sessions/revoke-all`. Sessions live in the database under
+//! `token.hash()`, labelled with the browser's User-Agent; only the random token travels in
+//! the cookie. A state-changing request from another origin (cross-site request forgery,
+//! login CSRF included) is refused with 403.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
 //! request); a failed session loader is an ERROR line with its cause. Stops gracefully on
@@ -21,13 +25,15 @@ use actix_web::dev::{ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
 use actix_web::middleware::{self, Next};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use example_common::{
-    Args, Credentials, DRAIN_TIMEOUT, LoginGate, LoginLimits, Refusal, RequestLine,
-    ShutdownRequested, ShutdownSignals, Store, describe, page_home, page_login_failed, page_me,
+    Args, Credentials, DRAIN_TIMEOUT, LoginGate, LoginLimits, PURGE_INTERVAL, Refusal, RequestLine,
+    RevokeForm, Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe, page_home,
+    page_login_failed, page_me,
 };
 use session_actix::{
-    MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, Sessions, User,
+    MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, SessionToken,
+    Sessions, User,
 };
 
 const PACKAGE: &str = "example-actix";
@@ -48,10 +54,11 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly. Ours,
     // not actix-web's: actix-web drains on SIGTERM but stops at once on SIGINT (Ctrl-C).
     let signals = ShutdownSignals::register()?;
-    let store = Store::open(&args.db, args.session)?;
+    let db = SiteDb::open(&args.database, args.session).await?;
+    db.spawn_purge(PURGE_INTERVAL);
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
-    let sessions = Sessions::<Account>::new(proxy, store.clone());
-    let store = web::Data::new(store);
+    let sessions = Sessions::<Account>::new(proxy, db.clone());
+    let db = web::Data::new(db);
     // One gate for every worker: the hash bound and the throttles are per process.
     let logins = web::Data::new(LoginGate::new(LoginLimits::default())?);
     let server = HttpServer::new(move || {
@@ -64,14 +71,14 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .wrap(middleware::from_fn(track_request))
             // The `Sessions` itself, not `web::Data`: the extractors look for this type.
             .app_data(sessions.clone())
-            .app_data(store.clone())
+            .app_data(db.clone())
             .app_data(logins.clone())
             .configure(routes)
     })
     .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
     .bind(args.addr)?;
     let addr = server.addrs().first().copied().unwrap_or(args.addr);
-    example_common::announce(PACKAGE, &format!("database {}", args.db.display()), addr);
+    example_common::announce(PACKAGE, &args.database.describe(), addr);
     // `shutdown_signal` replaces actix-web's own signal handling; its stop is graceful.
     example_common::serve_until_signalled(signals, |shutdown| {
         let handle = Arc::new(OnceLock::new());
@@ -147,7 +154,15 @@ fn routes(config: &mut web::ServiceConfig) {
         .service(web::resource("/").get(index).head(index))
         .service(web::resource("/login").post(login))
         .service(web::resource("/me").get(me).head(me))
-        .service(web::resource("/logout").post(logout));
+        .service(web::resource("/logout").post(logout))
+        .service(
+            web::resource("/sessions")
+                .get(sessions_page)
+                .head(sessions_page),
+        )
+        .service(web::resource("/sessions/revoke").post(revoke))
+        .service(web::resource("/sessions/revoke-others").post(revoke_others))
+        .service(web::resource("/sessions/revoke-all").post(revoke_all));
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
@@ -164,7 +179,7 @@ async fn me(User(user): User<Account>) -> HttpResponse {
 /// `Retry-After` when the login gate refuses.
 async fn login(
     request: HttpRequest,
-    store: web::Data<Store>,
+    db: web::Data<SiteDb>,
     logins: web::Data<LoginGate>,
     sessions: Sessions<Account>,
     MaybeSessionToken(old): MaybeSessionToken<Account>,
@@ -178,7 +193,7 @@ async fn login(
         Ok(permit) => permit,
         Err(refusal) => return refused(&refusal),
     };
-    let account = match store
+    let account = match db
         .verify_password(permit, &form.username, &form.password)
         .await
     {
@@ -186,37 +201,99 @@ async fn login(
         Ok(None) => return html(StatusCode::UNAUTHORIZED, page_login_failed()),
         Err(err) => return server_error("verify_password", &err),
     };
-    // Session fixation defence: forget whatever session the request carried, then issue a
-    // brand-new token.
-    if let Some(old) = old {
-        if let Err(err) = store.delete_session(old.token()).await {
-            return server_error("delete_session", &err);
-        }
+    // Session fixation defence: the session the request carried ends, a new one starts.
+    let old = old.as_ref().map(|old| old.token());
+    let agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .map(header::HeaderValue::as_bytes);
+    match db.sign_in(&account, old, agent).await {
+        Ok(token) => see_other("/me")
+            .finish()
+            .refresh_session(sessions.refresh(&token)),
+        Err(err) => server_error("sign_in", &err),
     }
-    let (token, start) = match sessions.start() {
-        Ok(started) => started,
-        Err(err) => {
-            log_failure("start_session", &err);
-            return err.error_response();
-        }
-    };
-    if let Err(err) = store.create_session(&token, account.id).await {
-        return server_error("create_session", &err);
-    }
-    see_other("/me").finish().start_session(start)
 }
 
 async fn logout(
-    store: web::Data<Store>,
+    db: web::Data<SiteDb>,
     sessions: Sessions<Account>,
     MaybeSessionToken(token): MaybeSessionToken<Account>,
 ) -> HttpResponse {
     if let Some(token) = token {
-        if let Err(err) = store.delete_session(token.token()).await {
-            return server_error("delete_session", &err);
+        if let Err(err) = db.sessions().revoke(token.token()).await {
+            return server_error("revoke", &err);
         }
     }
     see_other("/").finish().end_session(sessions.end())
+}
+
+/// Every session of the user, the current one marked; never stored by a cache.
+async fn sessions_page(
+    db: web::Data<SiteDb>,
+    User(user): User<Account>,
+    current: SessionToken<Account>,
+) -> HttpResponse {
+    match db.sessions_page(&user, current.token(), None).await {
+        Ok(page) => personal(page),
+        Err(err) => server_error("list", &err),
+    }
+}
+
+/// Ends one of the user's sessions by its handle: 303 back to the page (or, for the current
+/// session, to `/` without the cookie); 404 with the page for a handle that names no session
+/// of this user, 400 for one that is not a handle.
+async fn revoke(
+    db: web::Data<SiteDb>,
+    sessions: Sessions<Account>,
+    User(user): User<Account>,
+    current: SessionToken<Account>,
+    web::Form(form): web::Form<RevokeForm>,
+) -> HttpResponse {
+    let Ok(handle) = form.handle() else {
+        return HttpResponse::BadRequest().body("not a session handle");
+    };
+    match db.revoke_handle(&user, current.token(), &handle).await {
+        Ok(Revoked::Other) => see_other("/sessions").finish(),
+        Ok(Revoked::Current) => see_other("/").finish().end_session(sessions.end()),
+        Ok(Revoked::NotFound) => {
+            let notice = Some("No such session of yours: nothing was signed out.");
+            match db.sessions_page(&user, current.token(), notice).await {
+                Ok(page) => {
+                    let mut response = personal(page);
+                    *response.status_mut() = StatusCode::NOT_FOUND;
+                    response
+                }
+                Err(err) => server_error("list", &err),
+            }
+        }
+        Err(err) => server_error("revoke_handle", &err),
+    }
+}
+
+/// Ends every other session of the user, 303 back to the page.
+async fn revoke_others(
+    db: web::Data<SiteDb>,
+    _user: User<Account>,
+    current: SessionToken<Account>,
+) -> HttpResponse {
+    match db.sessions().revoke_others(current.token()).await {
+        Ok(_) => see_other("/sessions").finish(),
+        Err(err) => server_error("revoke_others", &err),
+    }
+}
+
+/// Ends every session of the user, this one included ("sign out everywhere"), 303 to `/`
+/// with a removal cookie.
+async fn revoke_all(
+    db: web::Data<SiteDb>,
+    sessions: Sessions<Account>,
+    User(user): User<Account>,
+) -> HttpResponse {
+    match db.sessions().revoke_user(&user.id).await {
+        Ok(_) => see_other("/").finish().end_session(sessions.end()),
+        Err(err) => server_error("revoke_user", &err),
+    }
 }
 
 fn html(status: StatusCode, page: String) -> HttpResponse {
@@ -265,18 +342,24 @@ mod tests {
     use super::*;
     use actix_web::http::header::COOKIE;
     use actix_web::test::{TestRequest, call_service, init_service};
-    use example_common::SessionConfig;
+    use example_common::{Database, SessionConfig};
 
     /// Without a `Sessions` configuration (a wiring mistake), logout and login are a 500,
     /// never a silent "no token" that would skip deleting the session on the server.
     #[test]
     fn missing_configuration_is_a_500_not_a_skipped_delete() {
         actix_web::rt::System::new().block_on(async {
-            let store = Store::open_in_memory(SessionConfig::default()).unwrap();
+            let dir =
+                std::env::temp_dir().join(format!("example-actix-unwired-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let database = Database::Sqlite(dir.join("site.db"));
+            let db = SiteDb::open(&database, SessionConfig::default())
+                .await
+                .unwrap();
             let logins = LoginGate::new(LoginLimits::default()).unwrap();
             let app = init_service(
                 App::new()
-                    .app_data(web::Data::new(store))
+                    .app_data(web::Data::new(db))
                     .app_data(web::Data::new(logins))
                     .configure(routes),
             )
@@ -293,6 +376,7 @@ mod tests {
                 let res = call_service(&app, request).await;
                 assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
             }
+            let _ = std::fs::remove_dir_all(&dir);
         });
     }
 }

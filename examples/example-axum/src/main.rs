@@ -1,9 +1,15 @@
-//! `cargo run -p example-axum`: a small real site on sessionkit + axum + SQLite.
+//! `cargo run -p example-axum`: a small real site on sessionkit + axum + the ready session
+//! store of `session-store-sqlx`, in a SQLite file (`--db PATH`, the default) or PostgreSQL
+//! (`--postgres URL`).
 //!
 //! Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
-//! `GET /me` (401 without a session), `POST /logout`. Sessions live in SQLite under
-//! `token.hash()`; only the random token travels in the cookie. A state-changing request
-//! from another origin (cross-site request forgery, login CSRF included) is refused with 403.
+//! `GET /me` (401 without a session), `POST /logout`, and the "your sessions" page:
+//! `GET /sessions` (401 without a session; every session of the user, the current one
+//! marked), `POST /sessions/revoke` (one session, by its handle), `POST
+//! /sessions/revoke-others`, `POST /sessions/revoke-all`. Sessions live in the database under
+//! `token.hash()`, labelled with the browser's User-Agent; only the random token travels in
+//! the cookie. A state-changing request from another origin (cross-site request forgery,
+//! login CSRF included) is refused with 403.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
 //! request); a failed session loader is an ERROR line with its cause. Stops gracefully on
@@ -16,13 +22,13 @@ use std::process::ExitCode;
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, FromRef, Request, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, Store,
-    describe, page_home, page_login_failed, page_me,
+    Args, Credentials, LoginGate, LoginLimits, PURGE_INTERVAL, Refusal, RequestLine, RevokeForm,
+    Revoked, ShutdownSignals, SiteDb, describe, page_home, page_login_failed, page_me,
 };
 use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
 
@@ -42,11 +48,12 @@ fn main() -> ExitCode {
     })
 }
 
-/// The handlers' state: the store for login and logout, and the session configuration that
-/// the `User` and `SessionToken` extractors find through `FromRef`.
+/// The handlers' state: the database for login, logout and the sessions page, and the
+/// session configuration that the `User` and `SessionToken` extractors find through
+/// `FromRef`.
 #[derive(Clone)]
 struct App {
-    store: Store,
+    db: SiteDb,
     sessions: Sessions<Account>,
     logins: LoginGate,
 }
@@ -60,11 +67,12 @@ impl FromRef<App> for Sessions<Account> {
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly.
     let signals = ShutdownSignals::register()?;
-    let store = Store::open(&args.db, args.session)?;
+    let db = SiteDb::open(&args.database, args.session).await?;
+    db.spawn_purge(PURGE_INTERVAL);
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
     let app = App {
-        sessions: Sessions::new(proxy, store.clone()),
-        store,
+        sessions: Sessions::new(proxy, db.clone()),
+        db,
         logins: LoginGate::new(LoginLimits::default())?,
     };
     let router = Router::new()
@@ -72,6 +80,10 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .route("/login", post(login))
         .route("/me", get(me))
         .route("/logout", post(logout))
+        .route("/sessions", get(sessions_page))
+        .route("/sessions/revoke", post(revoke))
+        .route("/sessions/revoke-others", post(revoke_others))
+        .route("/sessions/revoke-all", post(revoke_all))
         .with_state(app)
         // Cross-site request forgery, login CSRF included: a state-changing request from
         // another origin is a 403 before any route. Last, so it covers every route above;
@@ -80,8 +92,7 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         // Outermost: one line per request, the refused ones included.
         .layer(middleware::from_fn(log_request));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    let about = format!("database {}", args.db.display());
-    example_common::announce(PACKAGE, &about, listener.local_addr()?);
+    example_common::announce(PACKAGE, &args.database.describe(), listener.local_addr()?);
     // The peer address, for the login throttle (`ConnectInfo`).
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     example_common::serve_until_signalled(signals, |shutdown| {
@@ -117,6 +128,7 @@ async fn me(user: User<Account>) -> impl IntoResponse {
 async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     old: Option<SessionToken<Account>>,
     Form(form): Form<Credentials>,
 ) -> Response {
@@ -125,7 +137,7 @@ async fn login(
         Err(refusal) => return refused(&refusal),
     };
     let account = match app
-        .store
+        .db
         .verify_password(permit, &form.username, &form.password)
         .await
     {
@@ -133,24 +145,13 @@ async fn login(
         Ok(None) => return (StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response(),
         Err(err) => return server_error("verify_password", &err),
     };
-    // Session fixation defence: forget whatever session the request carried, then issue a
-    // brand-new token.
-    if let Some(old) = old {
-        if let Err(err) = app.store.delete_session(old.token()).await {
-            return server_error("delete_session", &err);
-        }
+    // Session fixation defence: the session the request carried ends, a new one starts.
+    let old = old.as_ref().map(|old| old.token());
+    let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
+    match app.db.sign_in(&account, old, agent).await {
+        Ok(token) => (app.sessions.refresh(&token), Redirect::to("/me")).into_response(),
+        Err(err) => server_error("sign_in", &err),
     }
-    let (token, start) = match app.sessions.start() {
-        Ok(started) => started,
-        Err(err) => {
-            log_failure("start_session", &err);
-            return err.into_response();
-        }
-    };
-    if let Err(err) = app.store.create_session(&token, account.id).await {
-        return server_error("create_session", &err);
-    }
-    (start, Redirect::to("/me")).into_response()
 }
 
 /// `POST /logout`: deletes the session the request carried (if any), 303 to `/` with a
@@ -160,12 +161,74 @@ async fn logout(
     token: Option<SessionToken<Account>>,
 ) -> Result<(EndSession, Redirect), Response> {
     if let Some(token) = token {
-        app.store
-            .delete_session(token.token())
+        app.db
+            .sessions()
+            .revoke(token.token())
             .await
-            .map_err(|err| server_error("delete_session", &err))?;
+            .map_err(|err| server_error("revoke", &err))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// `GET /sessions`: every session of the user, the current one marked; never stored by a
+/// cache; 401 without a session.
+async fn sessions_page(
+    State(app): State<App>,
+    User(user): User<Account>,
+    current: SessionToken<Account>,
+) -> Response {
+    match app.db.sessions_page(&user, current.token(), None).await {
+        Ok(page) => (NO_STORE, Html(page)).into_response(),
+        Err(err) => server_error("list", &err),
+    }
+}
+
+/// `POST /sessions/revoke`: ends one of the user's sessions by its handle, 303 back to the
+/// page (or, for the current session, to `/` without the cookie); 404 with the page for a
+/// handle that names no session of this user, 400 for one that is not a handle.
+async fn revoke(
+    State(app): State<App>,
+    User(user): User<Account>,
+    current: SessionToken<Account>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let Ok(handle) = form.handle() else {
+        return (StatusCode::BAD_REQUEST, "not a session handle").into_response();
+    };
+    match app.db.revoke_handle(&user, current.token(), &handle).await {
+        Ok(Revoked::Other) => Redirect::to("/sessions").into_response(),
+        Ok(Revoked::Current) => (app.sessions.end(), Redirect::to("/")).into_response(),
+        Ok(Revoked::NotFound) => {
+            let notice = Some("No such session of yours: nothing was signed out.");
+            match app.db.sessions_page(&user, current.token(), notice).await {
+                Ok(page) => (StatusCode::NOT_FOUND, NO_STORE, Html(page)).into_response(),
+                Err(err) => server_error("list", &err),
+            }
+        }
+        Err(err) => server_error("revoke_handle", &err),
+    }
+}
+
+/// `POST /sessions/revoke-others`: ends every other session of the user, 303 back to the
+/// page.
+async fn revoke_others(
+    State(app): State<App>,
+    _user: User<Account>,
+    current: SessionToken<Account>,
+) -> Response {
+    match app.db.sessions().revoke_others(current.token()).await {
+        Ok(_) => Redirect::to("/sessions").into_response(),
+        Err(err) => server_error("revoke_others", &err),
+    }
+}
+
+/// `POST /sessions/revoke-all`: ends every session of the user, this one included ("sign out
+/// everywhere"), 303 to `/` with a removal cookie.
+async fn revoke_all(State(app): State<App>, User(user): User<Account>) -> Response {
+    match app.db.sessions().revoke_user(&user.id).await {
+        Ok(_) => (app.sessions.end(), Redirect::to("/")).into_response(),
+        Err(err) => server_error("revoke_user", &err),
+    }
 }
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.

@@ -6,21 +6,23 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::SessionConfig;
+use crate::{Database, SessionConfig};
 
 /// The database file the example apps use unless `--db` says otherwise (in the working
 /// directory).
 pub const DEFAULT_DB: &str = "sessionkit-example.db";
 
 /// The usage line, printed with every [`ArgsError`].
-const USAGE: &str = "usage: [--db PATH] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--insecure-dev-cookies] [--help]";
+const USAGE: &str = "usage: [--db PATH | --postgres URL] [--addr IP:PORT] \
+                     [--absolute-lifetime SECS] [--idle-timeout SECS] [--insecure-dev-cookies] \
+                     [--help]";
 
 /// The example apps' settings, from [`parse_args`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {
-    /// `--db PATH`: the SQLite file. Default: [`DEFAULT_DB`].
-    pub db: PathBuf,
+    /// `--db PATH` (a SQLite file) or `--postgres URL` (a PostgreSQL database): where the
+    /// users and sessions live. Default: the SQLite file [`DEFAULT_DB`].
+    pub database: Database,
     /// `--addr IP:PORT`: where to listen. Default: chosen by each app.
     pub addr: SocketAddr,
     /// `--absolute-lifetime SECS` and `--idle-timeout SECS` over [`SessionConfig::default()`].
@@ -119,7 +121,8 @@ impl From<ArgsError> for EarlyExit {
 
 /// Parses the example apps' flags; `args` excludes the program name.
 ///
-/// Flags: `--db PATH`, `--addr IP:PORT` (default `default_addr`), `--absolute-lifetime SECS`
+/// Flags: `--db PATH` or `--postgres URL` (the last one wins), `--addr IP:PORT` (default
+/// `default_addr`), `--absolute-lifetime SECS`
 /// and `--idle-timeout SECS` (positive whole seconds), `--insecure-dev-cookies`, `--help`.
 /// Each flag with a value also accepts `--flag=VALUE` (UTF-8 only: give a non-UTF-8 path as
 /// `--db PATH`); a later flag overrides an earlier one. Never panics, also not on non-UTF-8
@@ -134,14 +137,14 @@ impl From<ArgsError> for EarlyExit {
 /// ```
 /// use std::net::SocketAddr;
 /// use std::time::Duration;
-/// use example_common::{ArgsError, parse_args};
+/// use example_common::{ArgsError, Database, parse_args};
 ///
 /// # fn main() -> Result<(), ArgsError> {
 /// let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
 /// // In an app: parse_args(std::env::args_os().skip(1), default_addr)
 /// let args = parse_args(["--idle-timeout", "600", "--db=/tmp/site.db"], default_addr)?;
 /// assert_eq!(args.addr, default_addr);
-/// assert_eq!(args.db, std::path::Path::new("/tmp/site.db"));
+/// assert_eq!(args.database, Database::Sqlite("/tmp/site.db".into()));
 /// assert_eq!(args.session.idle_timeout, Duration::from_secs(600));
 ///
 /// assert!(matches!(parse_args(["--port", "1"], default_addr), Err(ArgsError::UnknownFlag(_))));
@@ -153,7 +156,7 @@ where
     S: Into<OsString>,
 {
     let mut parsed = Args {
-        db: PathBuf::from(DEFAULT_DB),
+        database: Database::Sqlite(PathBuf::from(DEFAULT_DB)),
         addr: default_addr,
         session: SessionConfig::default(),
         insecure_dev_cookies: false,
@@ -177,6 +180,7 @@ where
                 continue;
             }
             "--db" => "--db",
+            "--postgres" => "--postgres",
             "--addr" => "--addr",
             "--absolute-lifetime" => "--absolute-lifetime",
             "--idle-timeout" => "--idle-timeout",
@@ -190,7 +194,16 @@ where
             value: value.to_string_lossy().into_owned(),
         };
         match flag {
-            "--db" if !value.is_empty() => parsed.db = PathBuf::from(&value),
+            "--db" if !value.is_empty() => {
+                parsed.database = Database::Sqlite(PathBuf::from(&value))
+            }
+            "--postgres" => {
+                let url = value
+                    .to_str()
+                    .filter(|url| !url.is_empty())
+                    .ok_or_else(invalid)?;
+                parsed.database = Database::Postgres(url.to_owned());
+            }
             "--addr" => {
                 parsed.addr = value
                     .to_str()
@@ -225,7 +238,7 @@ mod tests {
     #[test]
     fn defaults() {
         let args = parse_args(Vec::<String>::new(), addr()).unwrap();
-        assert_eq!(args.db, PathBuf::from(DEFAULT_DB));
+        assert_eq!(args.database, Database::Sqlite(PathBuf::from(DEFAULT_DB)));
         assert_eq!(args.addr, addr());
         assert_eq!(args.session, SessionConfig::default());
         assert!(!args.insecure_dev_cookies);
@@ -262,7 +275,7 @@ mod tests {
             addr(),
         )
         .unwrap();
-        assert_eq!(args.db, PathBuf::from("a.db"));
+        assert_eq!(args.database, Database::Sqlite(PathBuf::from("a.db")));
         assert_eq!(args.addr, SocketAddr::from(([0, 0, 0, 0], 8080)));
         assert_eq!(args.session.absolute_lifetime, Duration::from_secs(3600));
         assert_eq!(args.session.idle_timeout, Duration::from_secs(120));
@@ -272,8 +285,22 @@ mod tests {
         );
 
         let args = parse_args(["--db=x=y.db", "--addr", "[::1]:3001"], addr()).unwrap();
-        assert_eq!(args.db, PathBuf::from("x=y.db"));
+        assert_eq!(args.database, Database::Sqlite(PathBuf::from("x=y.db")));
         assert_eq!(args.addr, "[::1]:3001".parse().unwrap());
+    }
+
+    #[test]
+    fn postgres_or_sqlite_the_last_one_wins() {
+        let url = "postgres://app@127.0.0.1/app";
+        let args = parse_args(["--postgres", url], addr()).unwrap();
+        assert_eq!(args.database, Database::Postgres(url.to_owned()));
+        let args = parse_args(["--db", "a.db", &format!("--postgres={url}")], addr()).unwrap();
+        assert_eq!(args.database, Database::Postgres(url.to_owned()));
+        let args = parse_args(["--postgres", url, "--db", "a.db"], addr()).unwrap();
+        assert_eq!(args.database, Database::Sqlite(PathBuf::from("a.db")));
+        for bad in [&["--postgres"][..], &["--postgres="]] {
+            assert!(parse_args(bad.iter().copied(), addr()).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -338,7 +365,7 @@ mod tests {
         use std::os::unix::ffi::OsStringExt as _;
         let path = OsString::from_vec(b"caf\xe9.db".to_vec());
         let args = parse_args([OsString::from("--db"), path.clone()], addr()).unwrap();
-        assert_eq!(args.db, PathBuf::from(path));
+        assert_eq!(args.database, Database::Sqlite(PathBuf::from(path)));
         let flag = OsString::from_vec(b"--d\xe9".to_vec());
         assert!(matches!(
             parse_args([flag], addr()),

@@ -39,6 +39,7 @@ macro_rules! site_tests {
             public_page_answers_while_the_database_is_locked,
             deleting_or_disabling_the_account_ends_its_sessions,
             login_attempts_are_throttled,
+            the_sessions_page_lists_and_signs_out,
         );
 
         /// The development cookie (`id`, no Secure) only with the flag, not for a loopback
@@ -89,6 +90,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::StatusCode;
 use reqwest::cookie::CookieStore as _;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use session_store_sqlx::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use session_store_sqlx::sqlx::{self, Connection as _};
 
 /// How long a site may take to print its `listening on` line (a cold debug build is slow
 /// to hash the demo password).
@@ -314,6 +317,21 @@ impl Site {
         self.dir.join("site.db")
     }
 
+    /// A connection of its own to the site's SQLite file ([`db`](Self::db)), as an operator's
+    /// `sqlite3` would open it: to change accounts or hold a lock behind the site's back.
+    ///
+    /// # Panics
+    ///
+    /// If the file cannot be opened.
+    pub async fn admin(&self) -> SqliteConnection {
+        let options = SqliteConnectOptions::new()
+            .filename(self.db())
+            .busy_timeout(Duration::from_secs(5));
+        SqliteConnection::connect_with(&options)
+            .await
+            .expect("open the site's database")
+    }
+
     /// The site's peak resident memory so far, in KiB (`VmHWM` in `/proc/<pid>/status`, Linux),
     /// or `None` where that cannot be read.
     #[must_use]
@@ -367,6 +385,19 @@ fn client() -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
         .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build the HTTP client");
+    (client, jar)
+}
+
+/// As [`client`], sending `User-Agent: agent`.
+fn client_with_agent(agent: &str) -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .user_agent(agent)
         .build()
         .expect("build the HTTP client");
     (client, jar)
@@ -1019,8 +1050,10 @@ const UNSTALLED: Duration = Duration::from_secs(1);
 pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
     /// More than the worker threads of either framework on this machine's cores.
     const WAITING: usize = 8;
-    let lock = rusqlite::Connection::open(site.db()).expect("open the site's database");
-    lock.execute_batch("BEGIN IMMEDIATE")
+    let mut lock = site.admin().await;
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut lock)
+        .await
         .expect("take the database's write lock");
 
     let mut logouts = Vec::new();
@@ -1043,7 +1076,10 @@ pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
         .send()
         .await;
     let took = started.elapsed();
-    lock.execute_batch("ROLLBACK").expect("release the lock");
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut lock)
+        .await
+        .expect("release the lock");
     let res = res.unwrap_or_else(|err| {
         panic!("GET / with the database locked: no answer within {UNSTALLED:?} ({err})")
     });
@@ -1082,19 +1118,15 @@ pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
 /// # }
 /// ```
 pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
-    let admin = rusqlite::Connection::open(site.db()).expect("open the site's database");
-    admin
-        .busy_timeout(Duration::from_secs(5))
-        .expect("set a busy timeout");
-    let set_disabled = |disabled: bool| {
-        let changed = admin
-            .execute(
-                "UPDATE users SET disabled = ?1 WHERE name = 'demo'",
-                [disabled],
-            )
+    let mut admin = site.admin().await;
+    async fn set_disabled(admin: &mut SqliteConnection, disabled: bool) {
+        let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE name = 'demo'")
+            .bind(disabled)
+            .execute(admin)
+            .await
             .expect("disable or enable the demo account");
-        assert_eq!(changed, 1);
-    };
+        assert_eq!(changed.rows_affected(), 1);
+    }
     let (client, _jar) = client();
     let login = || post_form(&client, site, "/login", form("demo", "demo"));
 
@@ -1102,7 +1134,7 @@ pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
 
-    set_disabled(true);
+    set_disabled(&mut admin, true).await;
     assert_eq!(
         get(&client, site, "/me").await.status(),
         StatusCode::UNAUTHORIZED
@@ -1117,15 +1149,16 @@ pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
     );
     assert!(res.headers().get(SET_COOKIE).is_none());
 
-    set_disabled(false);
+    set_disabled(&mut admin, false).await;
     let res = login().await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
 
-    let deleted = admin
-        .execute("DELETE FROM users WHERE name = 'demo'", [])
+    let deleted = sqlx::query("DELETE FROM users WHERE name = 'demo'")
+        .execute(&mut admin)
+        .await
         .expect("delete the demo account");
-    assert_eq!(deleted, 1);
+    assert_eq!(deleted.rows_affected(), 1);
     assert_eq!(
         get(&client, site, "/me").await.status(),
         StatusCode::UNAUTHORIZED
@@ -1289,4 +1322,213 @@ pub async fn login_attempts_are_throttled(site: &Site) {
             assert_throttled(res).await;
         }
     }
+}
+
+/// The rows of a "your sessions" page: `(handle, current, device)` per row, in page order.
+fn session_rows(page: &str) -> Vec<(String, bool, String)> {
+    page.split("<tr data-handle=\"")
+        .skip(1)
+        .map(|row| {
+            let (handle, rest) = row.split_once('"').expect("a quoted handle");
+            let current = rest.starts_with(" data-current=\"true\"");
+            let device = rest
+                .split_once("<td class=\"device\">")
+                .and_then(|(_, cell)| cell.split_once("</td>"))
+                .map(|(device, _)| device.to_owned())
+                .expect("a device cell");
+            (handle.to_owned(), current, device)
+        })
+        .collect()
+}
+
+/// `GET /sessions` through `client`: 200, HTML, `Cache-Control: no-store`; its rows.
+async fn sessions_of(client: &reqwest::Client, site: &Site) -> Vec<(String, bool, String)> {
+    let res = get(client, site, "/sessions").await;
+    assert_eq!(res.status(), StatusCode::OK, "GET /sessions");
+    assert_html(&res);
+    assert_eq!(header(&res, CACHE_CONTROL), "no-store", "GET /sessions");
+    let page = text(res).await;
+    assert!(!page.contains("<script>"), "an unescaped label: {page}");
+    let rows = session_rows(&page);
+    assert_eq!(
+        rows.iter().filter(|(_, current, _)| *current).count(),
+        1,
+        "exactly one current session: {page}"
+    );
+    rows
+}
+
+/// A signed-in client of `name` / `password`, sending `User-Agent: agent`.
+async fn signed_in(site: &Site, name: &str, password: &str, agent: &str) -> reqwest::Client {
+    let (client, _jar) = client_with_agent(agent);
+    let res = post_form(&client, site, "/login", form(name, password)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{name} signs in as {agent}"
+    );
+    client
+}
+
+/// `POST /sessions/revoke` with `handle=handle` through `client`.
+async fn revoke(client: &reqwest::Client, site: &Site, handle: &str) -> reqwest::Response {
+    post_form(client, site, "/sessions/revoke", format!("handle={handle}")).await
+}
+
+async fn me_status(client: &reqwest::Client, site: &Site) -> StatusCode {
+    get(client, site, "/me").await.status()
+}
+
+/// A 303 to `location`; with `ends_session`, its one `Set-Cookie` removes the cookie.
+fn assert_see_other(res: &reqwest::Response, location: &str, ends_session: bool, what: &str) {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{what}");
+    assert_eq!(res.headers()[LOCATION], location, "{what}");
+    let cookies: Vec<_> = res.headers().get_all(SET_COOKIE).iter().collect();
+    if ends_session {
+        assert_eq!(cookies.len(), 1, "{what}: {cookies:?}");
+        let removal = cookies[0].to_str().expect("ASCII");
+        assert!(removal.contains("Max-Age=0"), "{what}: {removal}");
+    } else {
+        assert!(cookies.is_empty(), "{what}: {cookies:?}");
+    }
+}
+
+/// The "your sessions" page: signed out, `GET /sessions` is 401. Signed in as demo from two
+/// clients (User-Agents `Agent-A <script>` and `Agent-B`), the page lists exactly those two
+/// sessions, the requesting one marked current, each labelled with its User-Agent (HTML-
+/// escaped), and not the session of another account (`eve`, added to the users table as an
+/// operator would). A posts:
+///
+/// * `/sessions/revoke` with eve's handle: 404, eve stays signed in; with a malformed handle:
+///   400; cross-origin (any of the three forms): 403, nothing ends;
+/// * `/sessions/revoke` with B's handle: 303 to `/sessions`, no cookie change; B's next
+///   request is 401, A's is 200, the page lists A alone; the same handle again: 404;
+/// * `/sessions/revoke-others` with two more demo sessions: 303, both 401, A still 200;
+/// * `/sessions/revoke-all` with one more demo session: 303 to `/` with a removal cookie; A
+///   and the other are 401, eve is still 200.
+///
+/// Eve then signs out her own session through its handle: 303 to `/` with a removal cookie.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn test() {
+/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+/// example_common::e2e::the_sessions_page_lists_and_signs_out(&site).await;
+/// # }
+/// ```
+pub async fn the_sessions_page_lists_and_signs_out(site: &Site) {
+    let res = get(&bare_client(), site, "/sessions").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "signed out");
+
+    let hash = crate::hash_password("eve's password").expect("hash a password");
+    sqlx::query("INSERT INTO users (name, password_hash) VALUES ('eve', $1)")
+        .bind(hash)
+        .execute(&mut site.admin().await)
+        .await
+        .expect("add eve");
+    let a = signed_in(site, "demo", "demo", "Agent-A <script>").await;
+    let b = signed_in(site, "demo", "demo", "Agent-B").await;
+    let eve = signed_in(site, "eve", "eve's password", "Agent-E").await;
+
+    // The home page links to the page.
+    assert!(
+        text(get(&a, site, "/").await)
+            .await
+            .contains(r#"href="/sessions""#)
+    );
+    // (Sessions created within the same second may be listed in either order.)
+    let mut rows = sessions_of(&a, site).await;
+    rows.sort_by(|x, y| x.2.cmp(&y.2));
+    let devices: Vec<(bool, &str)> = rows.iter().map(|(_, c, d)| (*c, d.as_str())).collect();
+    assert_eq!(
+        devices,
+        [(true, "Agent-A &lt;script&gt;"), (false, "Agent-B")]
+    );
+    let b_handle = rows[1].0.clone();
+    // B sees the same two sessions, its own marked.
+    let rows_b = sessions_of(&b, site).await;
+    assert_eq!(rows_b.len(), 2);
+    let current_b = rows_b.iter().find(|(_, current, _)| *current);
+    assert_eq!(current_b.map(|row| &row.0), Some(&b_handle), "{rows_b:?}");
+    let eve_rows = sessions_of(&eve, site).await;
+    assert_eq!(eve_rows.len(), 1, "{eve_rows:?}");
+    let eve_handle = eve_rows[0].0.clone();
+    assert_ne!(eve_handle, b_handle);
+
+    // Another user's handle: refused, nothing ends.
+    let res = revoke(&a, site, &eve_handle).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "eve's handle");
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    assert!(text(res).await.contains("No such session of yours"));
+    assert_eq!(me_status(&eve, site).await, StatusCode::OK);
+    for bad in ["nope", "%3Cscript%3E", &b_handle.to_uppercase(), ""] {
+        let res = revoke(&a, site, bad).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "handle={bad}");
+    }
+    // Cross-origin forms are refused before anything ends.
+    let evil = [
+        ("origin", "http://evil.example".to_owned()),
+        ("sec-fetch-site", "cross-site".to_owned()),
+    ];
+    for (path, body) in [
+        ("/sessions/revoke", format!("handle={b_handle}")),
+        ("/sessions/revoke-others", String::new()),
+        ("/sessions/revoke-all", String::new()),
+    ] {
+        let res = post_form_with(&a, site, path, body, &evil).await;
+        assert_refused(res, &format!("cross-origin POST {path}")).await;
+    }
+    assert_eq!(me_status(&b, site).await, StatusCode::OK);
+    // Signed out, the forms are 401.
+    let res = post_form(&bare_client(), site, "/sessions/revoke-all", String::new()).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // A signs B out.
+    let res = revoke(&a, site, &b_handle).await;
+    assert_see_other(&res, "/sessions", false, "revoke B");
+    assert_eq!(me_status(&b, site).await, StatusCode::UNAUTHORIZED, "B");
+    assert_eq!(me_status(&a, site).await, StatusCode::OK, "A");
+    assert_eq!(sessions_of(&a, site).await.len(), 1);
+    let res = revoke(&a, site, &b_handle).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "B's handle again");
+
+    // Sign out all other sessions.
+    let c = signed_in(site, "demo", "demo", "Agent-C").await;
+    let d = signed_in(site, "demo", "demo", "Agent-D").await;
+    assert_eq!(sessions_of(&a, site).await.len(), 3);
+    let res = post_form(&a, site, "/sessions/revoke-others", String::new()).await;
+    assert_see_other(&res, "/sessions", false, "revoke others");
+    for (who, client) in [("C", &c), ("D", &d)] {
+        assert_eq!(
+            me_status(client, site).await,
+            StatusCode::UNAUTHORIZED,
+            "{who}"
+        );
+    }
+    let rows = sessions_of(&a, site).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].2, "Agent-A &lt;script&gt;");
+
+    // Sign out everywhere.
+    let e = signed_in(site, "demo", "demo", "Agent-E").await;
+    let res = post_form(&a, site, "/sessions/revoke-all", String::new()).await;
+    assert_see_other(&res, "/", true, "revoke all");
+    for (who, client) in [("A", &a), ("E", &e)] {
+        assert_eq!(
+            me_status(client, site).await,
+            StatusCode::UNAUTHORIZED,
+            "{who}"
+        );
+    }
+    assert_eq!(me_status(&eve, site).await, StatusCode::OK, "eve");
+
+    // Signing out the current session by its handle is a logout.
+    let res = revoke(&eve, site, &eve_handle).await;
+    assert_see_other(&res, "/", true, "eve's own handle");
+    assert_eq!(me_status(&eve, site).await, StatusCode::UNAUTHORIZED, "eve");
 }

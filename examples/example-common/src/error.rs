@@ -1,6 +1,8 @@
 use std::fmt;
 
-/// Why a [`Store`](crate::Store) operation failed.
+use session_store_sqlx::sqlx;
+
+/// Why a [`SiteDb`](crate::SiteDb) operation (or a password check) failed.
 ///
 /// The store only ever sees `Token::hash()`, never a token, so no variant can carry one. The
 /// `Display` text is a short fixed phrase; the underlying error is available through
@@ -8,9 +10,10 @@ use std::fmt;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// SQLite failed: opening the file, a statement, a constraint (such as a duplicate
-    /// session key or an unknown user id).
-    Database(rusqlite::Error),
+    /// The database failed: opening it, creating the schema, a query of the users table.
+    Database(sqlx::Error),
+    /// The session store failed (its database, or the OS random number generator).
+    Sessions(session_store::Error),
     /// Argon2 failed for a reason other than a wrong password (a malformed stored hash,
     /// an RNG failure while salting).
     PasswordHash(argon2::password_hash::Error),
@@ -25,6 +28,7 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Database(_) => "session store: database error",
+            Self::Sessions(_) => "session store: sessions error",
             Self::PasswordHash(_) => "session store: password hashing failed",
             Self::Task(_) => "session store: background task failed",
             Self::Worker => "session store: password hash job failed",
@@ -36,6 +40,7 @@ impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Database(err) => Some(err),
+            Self::Sessions(err) => Some(err),
             Self::PasswordHash(err) => Some(err),
             Self::Task(err) => Some(err),
             Self::Worker => None,
@@ -43,9 +48,15 @@ impl std::error::Error for StoreError {
     }
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(err: rusqlite::Error) -> Self {
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
         Self::Database(err)
+    }
+}
+
+impl From<session_store::Error> for StoreError {
+    fn from(err: session_store::Error) -> Self {
+        Self::Sessions(err)
     }
 }
 
@@ -70,8 +81,11 @@ impl From<tokio::task::JoinError> for StoreError {
 /// ```
 /// use example_common::{StoreError, describe};
 ///
-/// let err = StoreError::Database(rusqlite::Error::QueryReturnedNoRows);
-/// assert_eq!(describe(&err), "session store: database error: Query returned no rows");
+/// let err = StoreError::Database(session_store_sqlx::sqlx::Error::RowNotFound);
+/// assert_eq!(
+///     describe(&err),
+///     "session store: database error: no rows returned by a query that expected to return at least one row",
+/// );
 /// ```
 #[must_use]
 pub fn describe(err: &dyn std::error::Error) -> String {
@@ -88,7 +102,7 @@ mod tests {
 
     #[test]
     fn display_is_fixed_and_source_is_kept() {
-        let err = StoreError::from(rusqlite::Error::QueryReturnedNoRows);
+        let err = StoreError::from(sqlx::Error::RowNotFound);
         assert_eq!(err.to_string(), "session store: database error");
         assert!(err.source().is_some());
         let err = StoreError::from(argon2::password_hash::Error::SaltInvalid);

@@ -1,7 +1,9 @@
-//! The pages every example site serves, byte for byte the same, and the login form's fields.
+//! The pages every example site serves, byte for byte the same, and the forms' fields.
 
 use std::fmt;
 use std::fmt::Write as _;
+
+use session_store::{Handle, ParseHandleError, Session};
 
 use crate::User;
 
@@ -128,21 +130,24 @@ pub fn page_login_failed() -> String {
     page_anonymous(Some("Wrong username or password."))
 }
 
-/// The home page with a session: "Signed in as NAME", a link to the private page and the
-/// logout button (`POST /logout`). `name` is HTML-escaped.
+/// The home page with a session: "Signed in as NAME", links to the private page and to the
+/// "your sessions" page ([`page_sessions`]), and the logout button (`POST /logout`). `name`
+/// is HTML-escaped.
 ///
 /// # Examples
 ///
 /// ```
 /// let page = example_common::page_signed_in("demo");
 /// assert!(page.contains("Signed in as <strong>demo</strong>"));
+/// assert!(page.contains(r#"<a href="/sessions">"#));
 /// assert!(page.contains(r#"<form method="post" action="/logout">"#));
 /// ```
 #[must_use]
 pub fn page_signed_in(name: &str) -> String {
     let body = format!(
         "<h1>Welcome</h1>\n<p>Signed in as <strong>{}</strong>.</p>\n\
-         <p><a href=\"/me\">Your private page</a></p>\n{LOGOUT_FORM}",
+         <p><a href=\"/me\">Your private page</a></p>\n\
+         <p><a href=\"/sessions\">Your sessions</a></p>\n{LOGOUT_FORM}",
         escape_html(name)
     );
     page("Welcome", &body)
@@ -166,6 +171,146 @@ pub fn page_me(name: &str) -> String {
         escape_html(name)
     );
     page("Private page", &body)
+}
+
+/// The fields of the per-session "Sign out this session" form of [`page_sessions`]
+/// (`POST /sessions/revoke`, `handle`: the session's non-secret [`Handle`]), for the
+/// framework's form extractor.
+#[derive(Debug, serde::Deserialize)]
+pub struct RevokeForm {
+    /// The `handle` field: the [`Handle`] in its text form (32 lowercase hex digits).
+    pub handle: String,
+}
+
+impl RevokeForm {
+    /// The handle the form names.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseHandleError`] unless the field is exactly 32 lowercase hex digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use example_common::RevokeForm;
+    ///
+    /// let form = RevokeForm { handle: "ab".repeat(16) };
+    /// assert_eq!(form.handle().map(|h| h.to_string()), Ok("ab".repeat(16)));
+    /// assert!(RevokeForm { handle: "<script>".into() }.handle().is_err());
+    /// ```
+    pub fn handle(&self) -> Result<Handle, ParseHandleError> {
+        self.handle.parse()
+    }
+}
+
+/// The "your sessions" page (`GET /sessions`): every active session of the signed-in user
+/// `name`, oldest first as `sessions` lists them (`Store::list`), each with its user agent
+/// (the session's label, HTML-escaped: a User-Agent is whatever the client sent), when it
+/// signed in and when it was last seen (UTC). The session whose handle is `current` is
+/// marked "This session" (its row has `data-current="true"`); every other row has a "Sign
+/// out this session" button (`POST /sessions/revoke` with its `handle`). Under the table:
+/// "Sign out all other sessions" (`POST /sessions/revoke-others`), "Sign out everywhere"
+/// (`POST /sessions/revoke-all`) and the logout button. `notice`, if given, is shown above
+/// the table (HTML-escaped).
+///
+/// # Examples
+///
+/// ```
+/// use example_common::page_sessions;
+/// use session_store::{MemoryStore, Policy};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = MemoryStore::<i64>::in_memory(Policy::default());
+/// let here = store.create_labeled(1, "Firefox <on> Linux").await?;
+/// store.create_labeled(1, "curl/8.5").await?;
+/// let current = store.load(&here).await?.ok_or("no session")?.handle;
+/// let page = page_sessions("demo", &store.list(&1).await?, &current, None);
+/// assert!(page.contains("Firefox &lt;on&gt; Linux"));
+/// assert_eq!(page.matches("data-current=\"true\"").count(), 1);
+/// assert_eq!(page.matches(r#"action="/sessions/revoke""#).count(), 1);
+/// # Ok(()) }
+/// ```
+#[must_use]
+pub fn page_sessions<U>(
+    name: &str,
+    sessions: &[Session<U>],
+    current: &Handle,
+    notice: Option<&str>,
+) -> String {
+    let mut body = format!(
+        "<h1>Your sessions</h1>\n<p>Signed in as <strong>{}</strong> in {} {}.</p>\n",
+        escape_html(name),
+        sessions.len(),
+        if sessions.len() == 1 {
+            "session"
+        } else {
+            "sessions"
+        },
+    );
+    if let Some(notice) = notice {
+        let _ = writeln!(body, "<p role=\"status\">{}</p>", escape_html(notice));
+    }
+    body.push_str(
+        "<table>\n<thead><tr><th>Device</th><th>Signed in</th><th>Last seen</th><th></th>\
+         </tr></thead>\n<tbody>\n",
+    );
+    for session in sessions {
+        let is_current = session.handle == *current;
+        let label = session.label.as_deref().unwrap_or("unknown device");
+        let _ = write!(
+            body,
+            "<tr data-handle=\"{handle}\" data-current=\"{is_current}\"><td class=\"device\">{}</td>\
+             <td>{}</td><td>{}</td><td>",
+            escape_html(label),
+            utc(session.created_at),
+            utc(session.last_seen_at),
+            handle = session.handle,
+        );
+        if is_current {
+            body.push_str("<strong>This session</strong>");
+        } else {
+            let _ = write!(
+                body,
+                "<form method=\"post\" action=\"/sessions/revoke\">\
+                 <input type=\"hidden\" name=\"handle\" value=\"{}\">\
+                 <button type=\"submit\">Sign out this session</button></form>",
+                session.handle
+            );
+        }
+        body.push_str("</td></tr>\n");
+    }
+    body.push_str(
+        "</tbody>\n</table>\n\
+         <form method=\"post\" action=\"/sessions/revoke-others\">\
+         <button type=\"submit\">Sign out all other sessions</button></form>\n\
+         <form method=\"post\" action=\"/sessions/revoke-all\">\
+         <button type=\"submit\">Sign out everywhere</button></form>\n\
+         <p><a href=\"/\">Home</a></p>\n",
+    );
+    body.push_str(LOGOUT_FORM);
+    page("Your sessions", &body)
+}
+
+/// `unix` seconds as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
+fn utc(unix: i64) -> String {
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    // Days to a civil date: Howard Hinnant's `civil_from_days`.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]
@@ -214,6 +359,44 @@ mod tests {
             assert!(page.contains("<form method=\"post\" action=\"/logout\">"));
         }
         assert!(page_signed_in("demo").contains("Signed in as <strong>demo</strong>"));
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(utc(4_102_444_799), "2099-12-31 23:59:59 UTC");
+    }
+
+    #[tokio::test]
+    async fn sessions_page_escapes_labels_and_marks_the_current_one() {
+        use session_store::{MemoryStore, Policy};
+        let store = MemoryStore::<i64>::in_memory(Policy::default());
+        let here = store.create_labeled(1, NASTY).await.unwrap();
+        store.create(1).await.unwrap();
+        let other = store.create_labeled(1, "curl/8.5").await.unwrap();
+        let current = store.load(&here).await.unwrap().unwrap().handle;
+        let sessions = store.list(&1).await.unwrap();
+        let page = page_sessions(NASTY, &sessions, &current, Some(NASTY));
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(page.contains("in 3 sessions"), "{page}");
+        assert!(page.contains("unknown device"), "{page}");
+        assert_eq!(page.matches("data-current=\"true\"").count(), 1);
+        assert_eq!(page.matches("data-current=\"false\"").count(), 2);
+        assert_eq!(page.matches("Sign out this session").count(), 2);
+        // The buttons name the other sessions' handles, never a token.
+        let other = store.load(&other).await.unwrap().unwrap().handle;
+        assert!(page.contains(&format!("name=\"handle\" value=\"{other}\"")));
+        assert!(!page.contains(&format!("name=\"handle\" value=\"{current}\"")));
+        assert!(!page.contains(here.encode().as_str()));
+        for action in ["/sessions/revoke-others", "/sessions/revoke-all", "/logout"] {
+            assert!(page.contains(&format!("action=\"{action}\"")), "{action}");
+        }
+        let one = page_sessions("demo", &sessions[..1], &current, None);
+        assert!(one.contains("in 1 session."), "{one}");
+        assert!(!one.contains("role=\"status\""));
     }
 
     #[test]

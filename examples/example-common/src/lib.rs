@@ -1,8 +1,10 @@
-//! The framework-neutral half of the sessionkit example sites: a SQLite [`Store`] of users
-//! and sessions that implements [`session_cookie::Loader`], the HTML pages, the command
-//! line, the session cookie's settings ([`cookie_proxy`]) and the binaries' `main`
-//! ([`run_main`]). The axum and actix-web examples add only their framework's glue, so both
-//! sites behave the same; the Redis example reuses the same pieces around its own store.
+//! The framework-neutral half of the sessionkit example sites: their database ([`SiteDb`]:
+//! the users table beside the ready session store of `session-store-sqlx`, in SQLite or
+//! PostgreSQL, and the [`session_cookie::Loader`] that reads both in one query), the HTML
+//! pages (the "your sessions" page included), the command line, the session cookie's
+//! settings ([`cookie_proxy`]) and the binaries' `main` ([`run_main`]). The axum and
+//! actix-web examples add only their framework's glue, so both sites behave the same; the
+//! Redis example reuses the same pieces around its own store.
 //!
 //! * Only `Token::hash()` is stored, never the token.
 //! * The absolute lifetime and the idle timeout ([`SessionConfig`]) are enforced by the
@@ -23,31 +25,34 @@
 mod args;
 mod ci;
 mod clock;
+mod config;
 mod cookie;
+mod db;
 #[cfg(feature = "e2e")]
 pub mod e2e;
 mod error;
 mod html;
 mod logging;
 mod login;
+mod password;
 mod run;
 mod shutdown;
-mod store;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::ci::under_ci;
 pub use crate::clock::{Clock, ManualClock, SystemClock};
+pub use crate::config::{SessionConfig, User};
 pub use crate::cookie::{INSECURE_DEV_COOKIES, cookie_proxy};
+pub use crate::db::{Database, PURGE_INTERVAL, Revoked, SessionStore, SiteDb, SqlBackend};
 pub use crate::error::{StoreError, describe};
 pub use crate::html::{
-    Credentials, escape_html, page_anonymous, page_home, page_login_failed, page_me, page_signed_in,
+    Credentials, RevokeForm, escape_html, page_anonymous, page_home, page_login_failed, page_me,
+    page_sessions, page_signed_in,
 };
 pub use crate::logging::{ACCESS_TARGET, DEFAULT_LOG_FILTER, RequestLine, init_logging};
 pub use crate::login::{HashPermit, LoginGate, LoginLimits, Refusal};
+pub use crate::password::{DEMO_PASSWORD, DEMO_USER, hash_password, verify_password_hash};
 pub use crate::run::{announce, block_on_tokio, run_main};
 pub use crate::shutdown::{
     DRAIN_TIMEOUT, ShutdownRequested, ShutdownSignals, serve_until_signalled,
-};
-pub use crate::store::{
-    DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User, hash_password, verify_password_hash,
 };

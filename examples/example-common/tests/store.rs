@@ -1,10 +1,12 @@
-//! The store on a real file, through its public API only (plus a second SQLite connection to
-//! look at what is on disk).
+//! The sites' database on a real SQLite file, through its public API only (plus a second
+//! SQLite connection to look at what is on disk).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use example_common::{DEMO_PASSWORD, DEMO_USER, SessionConfig, Store, User};
+use example_common::{DEMO_PASSWORD, DEMO_USER, Database, SessionConfig, SiteDb, User};
 use session_cookie::{Loader, Token};
+use session_store_sqlx::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use session_store_sqlx::sqlx::{self, Connection as _};
 
 /// A fresh database path under the temp dir, removed (with its WAL files) on drop.
 struct TempDb(PathBuf);
@@ -32,8 +34,35 @@ impl TempDb {
         }
     }
 
-    fn inspect(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.0).expect("open the database file")
+    async fn inspect(&self) -> SqliteConnection {
+        let options = SqliteConnectOptions::new()
+            .filename(&self.0)
+            .create_if_missing(true);
+        SqliteConnection::connect_with(&options)
+            .await
+            .expect("open the database file")
+    }
+
+    async fn open(&self) -> SiteDb {
+        SiteDb::open(&Database::Sqlite(self.0.clone()), SessionConfig::default())
+            .await
+            .expect("open the database")
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&mut self.inspect().await)
+            .await
+            .expect("count query");
+        n
+    }
+
+    async fn execute(&self, sql: &str) -> u64 {
+        sqlx::raw_sql(sql)
+            .execute(&mut self.inspect().await)
+            .await
+            .expect("statement")
+            .rows_affected()
     }
 }
 
@@ -50,38 +79,34 @@ async fn permit() -> example_common::HashPermit {
         .await
 }
 
-fn open(path: &Path) -> Store {
-    Store::open(path, SessionConfig::default()).expect("open the store")
+/// As an adapter calls it: generic over `Loader`.
+async fn load<L: Loader<User = User>>(loader: &L, token: &Token) -> Option<User> {
+    loader.load(token).await.expect("the store works")
 }
 
-fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).expect("count query")
-}
-
-#[test]
-fn schema_and_demo_account_are_created_once() {
+#[tokio::test]
+async fn schema_and_demo_account_are_created_once() {
     let db = TempDb::new("schema");
-    let first = open(&db.0);
-    let hash: String = db
-        .inspect()
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+    let first = db.open().await;
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users")
+        .fetch_one(&mut db.inspect().await)
+        .await
         .unwrap();
     drop(first);
     // Reopening (and a second handle at the same time) neither fails nor reseeds.
-    let second = open(&db.0);
-    let third = open(&db.0);
-    let conn = db.inspect();
-    assert_eq!(count(&conn, "SELECT count(*) FROM users"), 1);
-    let again: String = conn
-        .query_row(
-            "SELECT password_hash FROM users WHERE name = ?1",
-            [DEMO_USER],
-            |r| r.get(0),
-        )
+    let second = db.open().await;
+    let third = db.open().await;
+    assert_eq!(db.count("SELECT count(*) FROM users").await, 1);
+    let (again,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE name = $1")
+        .bind(DEMO_USER)
+        .fetch_one(&mut db.inspect().await)
+        .await
         .unwrap();
     assert_eq!(again, hash);
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+    assert!(again.starts_with("$argon2id$v=19$"), "{again}");
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&mut db.inspect().await)
+        .await
         .unwrap();
     assert_eq!(mode, "wal");
     drop((second, third));
@@ -90,68 +115,60 @@ fn schema_and_demo_account_are_created_once() {
 #[tokio::test]
 async fn login_session_logout_on_a_file() {
     let db = TempDb::new("flow");
-    let store = open(&db.0);
+    let store = db.open().await;
     let user = store
         .verify_password(permit().await, DEMO_USER, DEMO_PASSWORD)
         .await
         .unwrap()
         .expect("the demo account");
     assert_eq!(user.name, DEMO_USER);
-    assert_eq!(
-        store
-            .verify_password(permit().await, DEMO_USER, "wrong")
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store
-            .verify_password(permit().await, "nobody", "")
-            .await
-            .unwrap(),
-        None
-    );
+    for (name, password) in [
+        (DEMO_USER, "wrong"),
+        (DEMO_USER, ""),
+        ("nobody", DEMO_PASSWORD),
+    ] {
+        let checked = store.verify_password(permit().await, name, password).await;
+        assert_eq!(checked.unwrap(), None, "{name} / {password}");
+    }
 
-    let token = Token::<32>::generate().unwrap();
-    store.create_session(&token, user.id).await.unwrap();
-
-    // Another handle on the same file (a restarted app) sees the session.
-    let restarted = open(&db.0);
+    let token = store
+        .sessions()
+        .create_labeled(user.id, "a browser")
+        .await
+        .unwrap();
+    // Another handle on the same file (a restarted site) sees the session.
+    let restarted = db.open().await;
     assert_eq!(load(&restarted, &token).await, Some(user.clone()));
-    // Clones share one connection.
-    assert_eq!(load(&store.clone(), &token).await, Some(user));
+    assert_eq!(load(&store.clone(), &token).await, Some(user.clone()));
+    let listed = restarted.sessions().list(&user.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].label.as_deref(), Some("a browser"));
 
-    assert!(restarted.delete_session(&token).await.unwrap());
+    assert!(restarted.sessions().revoke(&token).await.unwrap());
     assert_eq!(load(&store, &token).await, None);
-    assert_eq!(count(&db.inspect(), "SELECT count(*) FROM sessions"), 0);
-}
-
-/// As an adapter calls it: generic over `Loader`.
-async fn load<L: Loader<User = User>>(loader: &L, token: &Token) -> Option<User> {
-    loader.load(token).await.expect("the store works")
+    assert_eq!(db.count("SELECT count(*) FROM sessions").await, 0);
 }
 
 #[tokio::test]
 async fn unknown_tokens_create_no_rows_on_disk() {
     let db = TempDb::new("unknown");
-    let store = open(&db.0);
+    let store = db.open().await;
     for _ in 0..5 {
         assert_eq!(load(&store, &Token::generate().unwrap()).await, None);
     }
-    assert_eq!(count(&db.inspect(), "SELECT count(*) FROM sessions"), 0);
+    assert_eq!(db.count("SELECT count(*) FROM sessions").await, 0);
 }
 
 #[tokio::test]
 async fn the_file_holds_the_hash_never_the_token() {
     let db = TempDb::new("hash-only");
-    let store = open(&db.0);
-    let token = Token::<32>::generate().unwrap();
-    store.create_session(&token, 1).await.unwrap();
+    let store = db.open().await;
+    let token = store.sessions().create(1).await.unwrap();
     assert!(load(&store, &token).await.is_some());
 
-    let key: Vec<u8> = db
-        .inspect()
-        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+    let (key,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&mut db.inspect().await)
+        .await
         .unwrap();
     assert_eq!(key, token.hash());
 
@@ -170,59 +187,82 @@ async fn the_file_holds_the_hash_never_the_token() {
 #[tokio::test]
 async fn reopening_purges_expired_sessions() {
     let db = TempDb::new("purge");
-    let store = open(&db.0);
-    let live = Token::<32>::generate().unwrap();
-    store.create_session(&live, 1).await.unwrap();
+    let store = db.open().await;
+    let live = store.sessions().create(1).await.unwrap();
     // A session that ended long ago (written as the store would have, years back).
-    let stale = Token::<32>::generate().unwrap();
-    db.inspect()
-        .execute(
-            "INSERT INTO sessions VALUES (?1, 1, 100, 100, 200)",
-            [stale.hash()],
-        )
-        .unwrap();
+    db.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+         VALUES (zeroblob(32), 1, 100, 100, 200)",
+    )
+    .await;
     drop(store);
-    let _reopened = open(&db.0);
-    let conn = db.inspect();
-    assert_eq!(count(&conn, "SELECT count(*) FROM sessions"), 1);
-    let key: Vec<u8> = conn
-        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+    let _reopened = db.open().await;
+    assert_eq!(db.count("SELECT count(*) FROM sessions").await, 1);
+    let (key,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&mut db.inspect().await)
+        .await
         .unwrap();
     assert_eq!(key, live.hash());
 }
 
 #[tokio::test]
-async fn a_file_from_before_disabled_accounts_is_upgraded() {
+async fn disabled_and_deleted_accounts_have_no_sessions() {
+    let db = TempDb::new("accounts");
+    let store = db.open().await;
+    let token = store.sessions().create(1).await.unwrap();
+    assert!(load(&store, &token).await.is_some());
+    assert_eq!(db.execute("UPDATE users SET disabled = 1").await, 1);
+    assert_eq!(load(&store, &token).await, None);
+    let refused = store.verify_password(permit().await, DEMO_USER, DEMO_PASSWORD);
+    assert_eq!(refused.await.unwrap(), None, "a disabled account signs in");
+    db.execute("UPDATE users SET disabled = 0").await;
+    assert!(load(&store, &token).await.is_some());
+    // Deleting the account deletes its sessions (a trigger), and its id is never reused.
+    db.execute("DELETE FROM users").await;
+    assert_eq!(load(&store, &token).await, None);
+    assert_eq!(db.count("SELECT count(*) FROM sessions").await, 0);
+    drop(db.open().await);
+    assert_eq!(db.count("SELECT id FROM users").await, 2, "a new id");
+}
+
+#[tokio::test]
+async fn a_file_of_the_old_example_store_is_upgraded() {
     let db = TempDb::new("upgrade");
-    {
-        let old = db.inspect();
-        old.execute_batch(
-            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
-                                 password_hash TEXT NOT NULL);",
-        )
-        .unwrap();
-        old.execute(
-            "INSERT INTO users (name, password_hash) VALUES (?1, ?2)",
-            [
-                DEMO_USER,
-                &example_common::hash_password(DEMO_PASSWORD).unwrap(),
-            ],
-        )
-        .unwrap();
-    }
-    let store = open(&db.0);
+    // The example's own store before session-store-sqlx, and before `users.disabled`.
+    let hash = example_common::hash_password(DEMO_PASSWORD).unwrap();
+    db.execute(&format!(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
+                             password_hash TEXT NOT NULL);
+         INSERT INTO users (name, password_hash) VALUES ('{DEMO_USER}', '{hash}');
+         CREATE TABLE sessions (
+             token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+             user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+             created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
+             expires_at INTEGER NOT NULL);
+         CREATE INDEX sessions_user_id ON sessions(user_id);
+         INSERT INTO sessions VALUES (zeroblob(32), 1, 100, 100, 99999999999);"
+    ))
+    .await;
+    let store = db.open().await;
     let user = store
         .verify_password(permit().await, DEMO_USER, DEMO_PASSWORD)
         .await
         .unwrap()
         .expect("the existing account, enabled");
-    let token = Token::<32>::generate().unwrap();
-    store.create_session(&token, user.id).await.unwrap();
-    assert_eq!(load(&store, &token).await, Some(user));
-    db.inspect()
-        .execute("UPDATE users SET disabled = 1", [])
+    assert_eq!(
+        db.count("SELECT count(*) FROM sessions").await,
+        0,
+        "old sessions dropped"
+    );
+    let token = store
+        .sessions()
+        .create_labeled(user.id, "after the upgrade")
+        .await
         .unwrap();
+    assert_eq!(load(&store, &token).await, Some(user));
+    db.execute("UPDATE users SET disabled = 1").await;
     assert_eq!(load(&store, &token).await, None);
-    // Opening it again leaves the column as it is.
-    drop(open(&db.0));
+    // Opening it again changes nothing.
+    drop(db.open().await);
+    assert_eq!(db.count("SELECT count(*) FROM sessions").await, 1);
 }
