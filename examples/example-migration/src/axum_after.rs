@@ -43,9 +43,9 @@ async fn login(
     old: Option<SessionToken<SignedIn>>,
     Form(creds): Form<Credentials>,
 ) -> Result<(RefreshSession, String), StatusCode> {
-    let account = (app.accounts)
-        .verify(&creds.username, &creds.password)
-        .ok_or(StatusCode::UNAUTHORIZED)?;
+    let Some(account) = app.accounts.verify(&creds.username, &creds.password) else {
+        return Err(StatusCode::UNAUTHORIZED);
+    };
     // What `cycle_id` did (session fixation): a session the request came with ends, and
     // the login gets a new token.
     if let Some(old) = old {
@@ -70,14 +70,18 @@ async fn change_password(
     token: SessionToken<SignedIn>,
     Form(form): Form<NewPassword>,
 ) -> Result<(RefreshSession, &'static str), StatusCode> {
-    (app.accounts)
+    if app
+        .accounts
         .set_password(me.account.id, &form.password)
-        .ok_or(StatusCode::UNAUTHORIZED)?;
+        .is_none()
+    {
+        return Err(StatusCode::UNAUTHORIZED);
+    }
     // What `session_auth_hash` did: the user's other sessions end, now.
     app.store.revoke_others(&token).await.map_err(internal)?;
     // A privilege change: a new token for this session (the old one is dead at once).
-    let new =
-        (app.store.rotate(&token).await.map_err(internal)?).ok_or(StatusCode::UNAUTHORIZED)?;
+    let rotated = app.store.rotate(&token).await.map_err(internal)?;
+    let new = rotated.ok_or(StatusCode::UNAUTHORIZED)?; // None: the session ended meanwhile
     app.visits
         .rekey(me.session.handle, Handle::from_key(&new.hash()));
     Ok((app.sessions.refresh(&new), "password changed"))
