@@ -45,7 +45,10 @@ tasks:
   bench --e2e [--quick]
                      loopback: serve bare / ours / tower-sessions / axum-login on 127.0.0.1
                      and drive each with wrk (2 threads, 32 connections; 6 rounds of 4 s
-                     each; --quick: 2 rounds of 2 s)
+                     each; --quick: 2 rounds of 2 s); then the session stores, ours against
+                     the peers, with and without an idle timeout: SQLite, PostgreSQL when
+                     PGHOST is set (`pg_virtualenv -t cargo xtask bench --e2e`), Redis on a
+                     redis-server of its own when installed (each skipped with a notice)
 
 Under CI means: the variable CI is set to anything but empty, 0 or false (.ci/run sets
 CI=true). cargo-deny, cargo-nextest and cargo-fuzz are installed when missing.
