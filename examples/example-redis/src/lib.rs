@@ -1,18 +1,21 @@
 //! The example site on several instances that share users and sessions in Redis, so that
-//! they can run behind a load balancer: the same routes and pages as `example-axum`, on
-//! [`RedisStore`] instead of SQLite. [`serve`] runs the site's axum routes on this store;
-//! `main.rs` adds the command line (`--redis URL`).
+//! they can run behind a load balancer: the same routes and pages as `example-axum`, with
+//! the sessions in `session-store`'s ready
+//! [`Store`](session_store::Store) over [`session_store_redis::RedisBackend`] and the
+//! accounts beside them in the same Redis ([`SiteStore`]). [`serve`] runs the site's axum
+//! routes on this store; `main.rs` adds the command line (`--redis URL`).
 //!
 //! # Keys
 //!
-//! * `session:{hex(token.hash())}`: a string `"{user id} {created} {last seen}"` (unix
-//!   seconds). Created with `SET .. NX EX <absolute lifetime>`: never overwritten, and gone on
-//!   its own when the absolute lifetime ends. The loader enforces the absolute lifetime from
-//!   `created` (the TTL only reclaims the key: a `PERSIST`, or a restore without TTLs, keeps
-//!   no session alive) and the idle timeout from `last seen`, which it rewrites at most once
-//!   per touch interval (`SET .. XX KEEPTTL`: never recreated after a logout, never extended
-//!   past the absolute expiry). Logout is `DEL`, so a replayed token fails on every instance
-//!   at once. Only the hash is a key: a dump of Redis replays no session.
+//! * The sessions, as `session-store-redis` keeps them (its README has the details):
+//!   `sessionkit:s:{hex(token.hash())}`, a hash with the user id, the times and the label
+//!   (the `User-Agent` at login), expiring when the session's absolute lifetime ends or it
+//!   idles out; `sessionkit:u:{user id}`, the user's index, for the sessions page and "sign
+//!   out everywhere". Only the hash is a key: a dump of Redis replays no session. The store
+//!   checks both deadlines on every load from the times in the hash (the TTL only reclaims
+//!   space) and records activity at most once per touch interval; a logout, a "sign out"
+//!   from the sessions page and "sign out everywhere" end the sessions on every instance at
+//!   once.
 //! * `user:{name}`: a hash with `id`, `password_hash` (Argon2id, PHC string) and, for a
 //!   disabled account, `disabled` (any value but `0`); `users:by-id`, a hash from id to name;
 //!   `users:next-id` counts ids. The loader checks the account on every load, so deleting it
@@ -23,13 +26,18 @@
 //!
 //! # Failure
 //!
-//! Every Redis error is the loader's `Err`, so the site answers 500, in bounded time: the
-//! connection manager times out connects and responses after 500 ms and tries one reconnect
-//! per failed request (no backoff), so it finds Redis again as soon as it is back, without a
-//! restart of the site.
+//! Every Redis error is the loader's `Err` (or the handler's), so the site answers 500 and
+//! logs the error with its causes, in bounded time: one `ConnectionManager` with
+//! `session_store_redis::manager_config` (connects time out after 1 s, commands after 2 s, a
+//! reconnect makes up to 3 quick attempts), so a request while Redis is down fails within
+//! about half a second when the connection is refused, and the site finds Redis again by
+//! itself once it is back, without a restart.
 
+mod error;
 mod site;
-mod store;
+mod site_store;
+mod users;
 
+pub use crate::error::SiteError;
 pub use crate::site::serve;
-pub use crate::store::{CONNECTION_TIMEOUT, RESPONSE_TIMEOUT, RedisStore, RedisStoreError};
+pub use crate::site_store::{SignedIn, SiteStore};

@@ -14,7 +14,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use example_common::{Args, EarlyExit, describe};
-use example_redis::RedisStore;
+use example_redis::SiteStore;
+use session_store_redis::redis;
 
 const PACKAGE: &str = "example-redis";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
 
 async fn serve(redis_url: String, args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let redacted = redact(&redis_url);
-    let store = RedisStore::connect(&redis_url, args.session)
+    let store = SiteStore::connect(&redis_url, args.session)
         .await
         .map_err(|err| format!("cannot use Redis at {redacted}: {}", describe(&err)))?;
     let about = format!("redis {redacted}");

@@ -1,4 +1,4 @@
-//! The site's axum glue over [`RedisStore`]: the routes and handlers of `example-axum`, with
+//! The site's axum glue over [`SiteStore`]: the routes and handlers of `example-axum`, with
 //! every store call awaited (Redis is a network round trip) and the package name
 //! `example-redis` in the log.
 
@@ -8,36 +8,36 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, FromRef, Request, State};
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, describe,
-    page_home, page_login_failed, page_me,
+    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, page_home,
+    page_login_failed, page_me,
 };
-use session_axum::{EndSession, RequireSameOriginLayer, SessionToken, Sessions, User};
+use session_axum::{
+    EndSession, RefreshSession, RequireSameOriginLayer, SessionToken, Sessions, User,
+};
+use session_cookie::adapter::ErrorChain;
 
-use crate::{RedisStore, RedisStoreError};
+use crate::{SignedIn, SiteError, SiteStore};
 
 const PACKAGE: &str = "example-redis";
 
 /// `Cache-Control: no-store`, for the pages that show who is signed in.
 const NO_STORE: [(HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
-/// The account type the store loads for a session.
-type Account = example_common::User;
-
 /// The handlers' state: the store, and the session configuration the extractors find through
 /// `FromRef`.
 #[derive(Clone)]
 struct App {
-    store: RedisStore,
-    sessions: Sessions<Account>,
+    store: SiteStore,
+    sessions: Sessions<SignedIn>,
     logins: LoginGate,
 }
 
-impl FromRef<App> for Sessions<Account> {
+impl FromRef<App> for Sessions<SignedIn> {
     fn from_ref(app: &App) -> Self {
         app.sessions.clone()
     }
@@ -49,8 +49,8 @@ impl FromRef<App> for Sessions<Account> {
 /// [`announce`](example_common::announce) with `about_store` (such as `redis URL`).
 ///
 /// Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
-/// `GET /me` (401 without a session), `POST /logout`. A state-changing request from another
-/// origin (cross-site request forgery, login CSRF included) is refused with 403.
+/// `GET /me` (401 without a session), `POST /logout`. A state-changing request from another origin (cross-site request forgery,
+/// login CSRF included) is refused with 403.
 ///
 /// On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (see
 /// [`serve_until_signalled`](example_common::serve_until_signalled)) and returns `Ok`.
@@ -59,7 +59,7 @@ impl FromRef<App> for Sessions<Account> {
 ///
 /// Installing the signal handlers, binding or serving failed.
 pub async fn serve(
-    store: RedisStore,
+    store: SiteStore,
     addr: SocketAddr,
     insecure_dev_cookies: bool,
     about_store: &str,
@@ -105,68 +105,82 @@ async fn log_request(request: Request, next: Next) -> Response {
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
-async fn index(user: Option<User<Account>>) -> impl IntoResponse {
-    (NO_STORE, Html(page_home(user.as_deref())))
+async fn index(signed_in: Option<User<SignedIn>>) -> impl IntoResponse {
+    (
+        NO_STORE,
+        Html(page_home(signed_in.as_ref().map(|s| &s.user))),
+    )
 }
 
 /// The private page; never stored by a cache.
-async fn me(user: User<Account>) -> impl IntoResponse {
-    (NO_STORE, Html(page_me(&user.name)))
+async fn me(User(signed_in): User<SignedIn>) -> impl IntoResponse {
+    (NO_STORE, Html(page_me(&signed_in.user.name)))
 }
 
 /// 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503 with
-/// `Retry-After` when the login gate refuses.
+/// `Retry-After` when the login gate refuses. The new session is labelled with the request's
+/// `User-Agent` (what `Store::list` shows of it).
 async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    old: Option<SessionToken<Account>>,
+    old: Option<SessionToken<SignedIn>>,
+    headers: HeaderMap,
     Form(form): Form<Credentials>,
-) -> Result<Response, Response> {
+) -> Result<(RefreshSession, Redirect), Response> {
     let permit = app
         .logins
         .admit(peer.ip(), &form.username)
         .await
         .map_err(|refusal| refused(&refusal))?;
-    let account = app
+    let user = app
         .store
         .verify_password(permit, &form.username, &form.password)
         .await
         .map_err(failed("verify_password"))?;
-    let Some(account) = account else {
-        return Ok((StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response());
+    let Some(user) = user else {
+        return Err((StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response());
     };
-    // Session fixation defence: forget whatever session the request carried, then issue a
+    let sessions = app.store.sessions();
+    // Session fixation defence: end whatever session the request carried, then issue a
     // brand-new token.
     if let Some(old) = old {
-        app.store
-            .delete_session(old.token())
+        sessions
+            .revoke(old.token())
             .await
-            .map_err(failed("delete_session"))?;
+            .map_err(store_failed("revoke"))?;
     }
-    let (token, start) = app.sessions.start().map_err(|err| {
-        log_failure("start_session", &err);
-        err.into_response()
-    })?;
-    app.store
-        .create_session(&token, account.id)
-        .await
-        .map_err(failed("create_session"))?;
-    Ok((start, Redirect::to("/me")).into_response())
+    let token = match user_agent(&headers) {
+        Some(agent) => sessions.create_labeled(user.id, &agent).await,
+        None => sessions.create(user.id).await,
+    }
+    .map_err(store_failed("create_session"))?;
+    Ok((app.sessions.refresh(&token), Redirect::to("/me")))
 }
 
-/// 303 to `/` with a removal cookie, after deleting the session the request carried (a
+/// 303 to `/` with a removal cookie, after ending the session the request carried (a
 /// logout on one instance is a logout on all of them).
 async fn logout(
     State(app): State<App>,
-    token: Option<SessionToken<Account>>,
+    token: Option<SessionToken<SignedIn>>,
 ) -> Result<(EndSession, Redirect), Response> {
     if let Some(token) = token {
         app.store
-            .delete_session(token.token())
+            .sessions()
+            .revoke(token.token())
             .await
-            .map_err(failed("delete_session"))?;
+            .map_err(store_failed("revoke"))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// The request's `User-Agent`, as the session's label: invalid UTF-8 replaced, surrounding
+/// white space trimmed; `None` when absent or blank. (The store keeps at most 256 bytes;
+/// the page escapes it.)
+fn user_agent(headers: &HeaderMap) -> Option<String> {
+    let agent = headers.get(header::USER_AGENT)?;
+    let agent = String::from_utf8_lossy(agent.as_bytes());
+    let agent = agent.trim();
+    (!agent.is_empty()).then(|| agent.to_owned())
 }
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
@@ -181,15 +195,38 @@ fn refused(refusal: &Refusal) -> Response {
         .into_response()
 }
 
-/// What a failed store call answers: its error logged with the cause, and a bare 500.
-fn failed(what: &'static str) -> impl Fn(RedisStoreError) -> Response {
+/// What a failed site-store call answers: its error logged with its causes, and a bare 500.
+fn failed(what: &'static str) -> impl Fn(SiteError) -> Response {
     move |err| {
         log_failure(what, &err);
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     }
 }
 
-/// The ERROR line of a 500: what failed, and the error with its cause.
-fn log_failure(what: &str, err: &dyn std::error::Error) {
-    tracing::error!(operation = %what, error = %describe(err), "request failed");
+/// What a failed session-store call answers: as [`failed`].
+fn store_failed(what: &'static str) -> impl Fn(session_store::Error) -> Response {
+    move |err| failed(what)(SiteError::Sessions(err))
+}
+
+/// The ERROR line of a 500: what failed, and the error with its whole chain of causes.
+fn log_failure(what: &str, err: &(dyn std::error::Error + 'static)) {
+    tracing::error!(operation = %what, error = %ErrorChain(err), "request failed");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_agent_is_the_label() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(user_agent(&headers), None);
+        headers.insert(header::USER_AGENT, HeaderValue::from_static("  "));
+        assert_eq!(user_agent(&headers), None);
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(" curl/8.5 "));
+        assert_eq!(user_agent(&headers).as_deref(), Some("curl/8.5"));
+        let odd = HeaderValue::from_bytes(b"Bot \xff/1").expect("obs-text is allowed");
+        headers.insert(header::USER_AGENT, odd);
+        assert_eq!(user_agent(&headers).as_deref(), Some("Bot \u{fffd}/1"));
+    }
 }

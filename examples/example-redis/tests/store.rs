@@ -1,19 +1,21 @@
-//! `RedisStore` against a real `redis-server` (one per test, on a free loopback port), with a
-//! manual clock for the idle timeout and the touch interval.
+//! The site's store (`SiteStore`: the ready session store on Redis plus the site's accounts)
+//! against a real `redis-server` (one per test, on a free loopback port), at the level of the
+//! site: the accounts, and the loader that joins a session to its account. The session
+//! lifecycle itself (keys, TTLs, expiry, touch, create-if-absent, revocation, outages) is
+//! `session-store-redis`'s, tested there by the store conformance suite and its own tests.
 //!
 //! Skipped with a notice without `redis-server`, except under CI (`CI` set to anything but
 //! empty, `0` or `false`), where it fails.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
-
 use std::time::Duration;
 
-use example_common::{ManualClock, SessionConfig, User};
-use example_redis::{RedisStore, RedisStoreError};
-use redis::aio::MultiplexedConnection;
-use redis_server::RedisServer;
-use session_cookie::{Loader as _, Token};
+use example_common::{SessionConfig, User};
+use example_redis::{SignedIn, SiteError, SiteStore};
+use session_cookie::Loader as _;
+use session_store::{ErrorKind, ManualClock, Token};
+use session_store_redis::redis;
+use session_store_redis::redis::aio::MultiplexedConnection;
+use session_store_redis::test_util::RedisServer;
 
 const T0: i64 = 1_700_000_000;
 
@@ -33,7 +35,7 @@ async fn permit() -> example_common::HashPermit {
 }
 
 struct Fixture {
-    store: RedisStore,
+    store: SiteStore,
     clock: ManualClock,
     conn: MultiplexedConnection,
     redis: RedisServer,
@@ -42,7 +44,7 @@ struct Fixture {
 async fn fixture(test: &str) -> Option<Fixture> {
     let redis = RedisServer::start_or_skip(test)?;
     let clock = ManualClock::new(T0);
-    let store = RedisStore::connect(&redis.url(), config())
+    let store = SiteStore::connect(&redis.url(), config())
         .await
         .expect("connect")
         .with_clock(clock.clone());
@@ -68,14 +70,8 @@ impl Fixture {
             .expect("the demo account")
     }
 
-    /// A new session of `user`, created through the store.
-    async fn session_of(&self, user: &User) -> Token {
-        let token = Token::generate().expect("the OS RNG");
-        self.store
-            .create_session(&token, user.id)
-            .await
-            .expect("create_session");
-        token
+    async fn load(&self, token: &Token) -> Option<SignedIn> {
+        self.store.load(token).await.expect("the loader")
     }
 
     /// Runs `cmd` on the test's own connection (inspecting Redis behind the store's back).
@@ -85,16 +81,8 @@ impl Fixture {
             .expect("a Redis command")
     }
 
-    async fn get(&mut self, key: &str) -> Option<String> {
-        self.query(redis::cmd("GET").arg(key)).await
-    }
-
     async fn keys(&mut self, pattern: &str) -> Vec<String> {
         self.query(redis::cmd("KEYS").arg(pattern)).await
-    }
-
-    async fn ttl(&mut self, key: &str) -> i64 {
-        self.query(redis::cmd("TTL").arg(key)).await
     }
 }
 
@@ -120,7 +108,7 @@ async fn passwords_and_the_demo_account() {
         );
     }
     // Connecting again (a second instance) keeps the account and its id.
-    let second = RedisStore::connect(&f.redis.url(), config()).await.unwrap();
+    let second = SiteStore::connect(&f.redis.url(), config()).await.unwrap();
     assert_eq!(
         second
             .verify_password(permit().await, "demo", "demo")
@@ -141,151 +129,47 @@ async fn passwords_and_the_demo_account() {
         .query(redis::cmd("HGET").arg("user:demo").arg("password_hash"))
         .await;
     assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
-    assert!(f.keys("session:*").await.is_empty());
+    // Checking passwords creates no session.
+    assert!(f.keys("sessionkit:*").await.is_empty());
 }
 
+/// The loader is the store's load, then the account: it gives both, with the label from
+/// login, and nothing for a token it does not know or a session whose user id names no
+/// account.
 #[tokio::test]
-async fn sessions_are_keyed_by_the_hash_with_the_absolute_lifetime_as_ttl() {
-    let Some(mut f) = fixture("sessions_are_keyed_by_the_hash").await else {
+async fn the_loader_joins_the_session_to_its_account() {
+    let Some(mut f) = fixture("the_loader_joins_the_session_to_its_account").await else {
         return;
     };
     let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    let key = RedisStore::session_key(&token);
-    assert_eq!(f.keys("session:*").await, std::slice::from_ref(&key));
-    let value = f.get(&key).await.unwrap();
-    assert_eq!(value, format!("{} {T0} {T0}", demo.id));
-    assert!(!key.contains(token.encode().as_str()));
-    let ttl = f.ttl(&key).await;
-    assert!((3590..=3600).contains(&ttl), "{ttl}");
-    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo));
-}
+    let token = f
+        .store
+        .sessions()
+        .create_labeled(demo.id, "Firefox on Linux")
+        .await
+        .unwrap();
+    let signed_in = f.load(&token).await.expect("a live session");
+    assert_eq!(signed_in.user, demo);
+    assert_eq!(signed_in.session.user_id, demo.id);
+    assert_eq!(signed_in.session.created_at, T0);
+    assert_eq!(signed_in.session.label.as_deref(), Some("Firefox on Linux"));
+    let listed = f.store.sessions().list(&demo.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].handle, signed_in.session.handle);
 
-#[tokio::test]
-async fn create_never_overwrites_and_unknown_users_are_refused() {
-    let Some(mut f) = fixture("create_never_overwrites").await else {
-        return;
-    };
-    let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    f.clock.advance(Duration::from_secs(5));
-    let err = f.store.create_session(&token, demo.id).await.unwrap_err();
-    assert!(matches!(err, RedisStoreError::SessionExists), "{err:?}");
-    let value = f.get(&RedisStore::session_key(&token)).await.unwrap();
-    assert!(value.contains(&T0.to_string()), "not overwritten: {value}");
-    let other = Token::generate().unwrap();
-    let err = f.store.create_session(&other, 999).await.unwrap_err();
-    assert!(matches!(err, RedisStoreError::UnknownUser), "{err:?}");
-    assert_eq!(f.keys("session:*").await.len(), 1);
-}
+    // The idle timeout is the site's: 600 s without a request ends the session.
+    f.clock.advance(Duration::from_secs(599));
+    assert!(f.load(&token).await.is_some());
+    f.clock.advance(Duration::from_secs(600));
+    assert_eq!(f.load(&token).await, None);
 
-#[tokio::test]
-async fn unknown_tokens_create_nothing_and_logout_deletes() {
-    let Some(mut f) = fixture("unknown_tokens_create_nothing").await else {
-        return;
-    };
-    let demo = f.demo().await;
-    for _ in 0..3 {
-        let unknown = Token::generate().unwrap();
-        assert_eq!(f.store.load(&unknown).await.unwrap(), None);
-        assert!(!f.store.delete_session(&unknown).await.unwrap());
+    assert_eq!(f.load(&Token::generate().unwrap()).await, None);
+    let orphan = f.store.sessions().create(demo.id + 1000).await.unwrap();
+    assert_eq!(f.load(&orphan).await, None, "no account with this id");
+    // Only hashes are keys: the token appears nowhere in Redis.
+    for key in f.keys("*").await {
+        assert!(!key.contains(orphan.encode().as_str()), "{key}");
     }
-    assert!(f.keys("session:*").await.is_empty());
-    let token = f.session_of(&demo).await;
-    assert!(f.store.delete_session(&token).await.unwrap());
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
-    assert!(f.keys("session:*").await.is_empty());
-}
-
-#[tokio::test]
-async fn idle_timeout_and_touch_at_most_once_per_interval() {
-    let Some(mut f) = fixture("idle_timeout_and_touch").await else {
-        return;
-    };
-    let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    let key = RedisStore::session_key(&token);
-    let last_seen = |value: Option<String>| -> i64 {
-        value.unwrap().split(' ').nth(2).unwrap().parse().unwrap()
-    };
-    for (at, expected) in [
-        (T0 + 1, T0),
-        (T0 + 59, T0),
-        (T0 + 60, T0 + 60),
-        (T0 + 61, T0 + 60),
-        (T0 + 119, T0 + 60),
-        (T0 + 200, T0 + 200),
-    ] {
-        f.clock.set(at);
-        for _ in 0..3 {
-            assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
-        }
-        assert_eq!(
-            last_seen(f.get(&key).await),
-            expected,
-            "at T0 + {}",
-            at - T0
-        );
-    }
-    // The touch keeps the TTL (the absolute expiry does not move).
-    let ttl = f.ttl(&key).await;
-    assert!((3590..=3600).contains(&ttl), "{ttl}");
-    // Idle: 600 s after the last recorded activity the session is over, and not touched.
-    f.clock.set(T0 + 200 + 599);
-    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
-    let touched = T0 + 200 + 599;
-    f.clock.set(touched + 600);
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
-    assert_eq!(last_seen(f.get(&key).await), touched);
-}
-
-#[tokio::test]
-async fn redis_down_is_an_error_not_a_none() {
-    let Some(mut f) = fixture("redis_down_is_an_error").await else {
-        return;
-    };
-    let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    f.redis.stop();
-    let started = std::time::Instant::now();
-    let err = f.store.load(&token).await.unwrap_err();
-    assert!(matches!(err, RedisStoreError::Redis(_)), "{err:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
-}
-
-/// The absolute lifetime is checked by the loader from the creation time in the record, not
-/// only by the key's TTL: a `PERSIST` (or a restore without TTLs) does not make a session
-/// immortal.
-#[tokio::test]
-async fn persist_does_not_make_a_session_immortal() {
-    let Some(mut f) = fixture("persist_does_not_make_a_session_immortal").await else {
-        return;
-    };
-    let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    let key = RedisStore::session_key(&token);
-    let persisted: i64 = f.query(redis::cmd("PERSIST").arg(&key)).await;
-    assert_eq!(persisted, 1);
-    // Active every 5 minutes (inside the 10 minute idle timeout) up to the last second.
-    for at in (300..3600).step_by(300).chain([3599]) {
-        f.clock.set(T0 + at);
-        assert_eq!(
-            f.store.load(&token).await.unwrap(),
-            Some(demo.clone()),
-            "T0 + {at}"
-        );
-    }
-    f.clock.set(T0 + 3600);
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
-    assert_eq!(
-        f.ttl(&key).await,
-        -1,
-        "the key is still there, without a TTL"
-    );
 }
 
 /// Deleting or disabling an account ends its sessions at once, on every instance: the loader
@@ -296,14 +180,14 @@ async fn deleting_or_disabling_the_account_ends_its_sessions() {
         return;
     };
     let demo = f.demo().await;
-    let token = f.session_of(&demo).await;
-    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+    let token = f.store.sessions().create(demo.id).await.unwrap();
+    assert_eq!(f.load(&token).await.map(|s| s.user), Some(demo.clone()));
 
     // Disabled: no session, no login; enabled again: the session is back.
     let _: i64 = f
         .query(redis::cmd("HSET").arg("user:demo").arg("disabled").arg(1))
         .await;
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert_eq!(f.load(&token).await, None);
     assert_eq!(
         f.store
             .verify_password(permit().await, "demo", "demo")
@@ -314,17 +198,44 @@ async fn deleting_or_disabling_the_account_ends_its_sessions() {
     let _: i64 = f
         .query(redis::cmd("HDEL").arg("user:demo").arg("disabled"))
         .await;
-    assert_eq!(f.store.load(&token).await.unwrap(), Some(demo.clone()));
+    assert_eq!(f.load(&token).await.map(|s| s.user), Some(demo.clone()));
 
     // Deleted: no session. A new account under the same name (a new id) does not inherit it.
     let _: i64 = f.query(redis::cmd("DEL").arg("user:demo")).await;
     let _: i64 = f
         .query(redis::cmd("HDEL").arg("users:by-id").arg(demo.id))
         .await;
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
+    assert_eq!(f.load(&token).await, None);
     let again = f.demo().await;
     assert_ne!(again.id, demo.id);
-    assert_eq!(f.store.load(&token).await.unwrap(), None);
-    let fresh = f.session_of(&again).await;
-    assert_eq!(f.store.load(&fresh).await.unwrap(), Some(again));
+    assert_eq!(f.load(&token).await, None);
+    let fresh = f.store.sessions().create(again.id).await.unwrap();
+    assert_eq!(f.load(&fresh).await.map(|s| s.user), Some(again));
+}
+
+/// With Redis down the loader and the login fail with an error (the site's 500), never a
+/// "no session" or "wrong password"; the session store's error keeps its cause.
+#[tokio::test]
+async fn redis_down_is_an_error_not_a_none() {
+    let Some(mut f) = fixture("redis_down_is_an_error").await else {
+        return;
+    };
+    let demo = f.demo().await;
+    let token = f.store.sessions().create(demo.id).await.unwrap();
+    f.redis.stop();
+    match f.store.load(&token).await {
+        Err(SiteError::Sessions(err)) => {
+            assert_eq!(err.kind(), ErrorKind::Backend);
+            assert!(
+                std::error::Error::source(&err).is_some(),
+                "the cause is kept"
+            );
+        }
+        other => panic!("the loader with Redis down: {other:?}"),
+    }
+    let login = f
+        .store
+        .verify_password(permit().await, "demo", "demo")
+        .await;
+    assert!(matches!(login, Err(SiteError::Users(_))), "{login:?}");
 }
