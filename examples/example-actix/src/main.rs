@@ -63,6 +63,9 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let logins = web::Data::new(LoginGate::new(LoginLimits::default())?);
     let server = HttpServer::new(move || {
         App::new()
+            // Innermost: a dead session's cookie goes; inside the guard, so a refused request
+            // changes no cookie.
+            .wrap(middleware::from_fn(forget_ended_session))
             // Cross-site request forgery, login CSRF included: a state-changing request from
             // another origin is a 403 before any route, those added later included.
             .wrap(RequireSameOrigin::default())
@@ -145,6 +148,37 @@ async fn track_request(
     };
     line.finish(status.as_u16());
     result
+}
+
+/// A browser whose session has ended (signed out from another device, "sign out
+/// everywhere", expired) forgets its cookie on its next request: when the request carries a
+/// well-formed session token that loads no user, and the handler sets no session cookie of
+/// its own (a login, a logout), the response also removes the cookie. The loader's answer is
+/// cached for the handler: still one query per request.
+async fn forget_ended_session(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let sessions = request.app_data::<Sessions<Account>>().cloned();
+    let ended = match &sessions {
+        Some(sessions) => {
+            let cookies = request.headers().get_all(header::COOKIE);
+            let token = sessions
+                .proxy()
+                .load_from_values(cookies.map(|v| v.as_bytes()));
+            token.is_some() && matches!(sessions.user(request.request()).await, Ok(None))
+        }
+        None => false,
+    };
+    let response = next.call(request).await?;
+    match sessions {
+        Some(sessions) if ended && !response.headers().contains_key(header::SET_COOKIE) => {
+            let (request, response) = response.into_parts();
+            let response = response.end_session(sessions.end());
+            Ok(ServiceResponse::new(request, response))
+        }
+        _ => Ok(response),
+    }
 }
 
 /// The site's routes. Resources, not `App::route`: another method on a known path is then a

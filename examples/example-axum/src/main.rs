@@ -84,6 +84,11 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .route("/sessions/revoke", post(revoke))
         .route("/sessions/revoke-others", post(revoke_others))
         .route("/sessions/revoke-all", post(revoke_all))
+        // Inside the guard: a refused request changes no cookie.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            forget_ended_session,
+        ))
         .with_state(app)
         // Cross-site request forgery, login CSRF included: a state-changing request from
         // another origin is a 403 before any route. Last, so it covers every route above;
@@ -109,6 +114,24 @@ async fn log_request(request: Request, next: Next) -> Response {
     let line = RequestLine::start(request.method().as_str(), request.uri().path());
     let response = next.run(request).await;
     line.finish(response.status().as_u16());
+    response
+}
+
+/// A browser whose session has ended (signed out from another device, "sign out
+/// everywhere", expired) forgets its cookie on its next request: when the request carries a
+/// well-formed session token that loads no user, and the handler sets no session cookie of
+/// its own (a login, a logout), the response also removes the cookie. The loader's answer is
+/// cached for the handler: still one query per request.
+async fn forget_ended_session(State(app): State<App>, request: Request, next: Next) -> Response {
+    if app.sessions.proxy().load(request.headers()).is_none() {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let ended = matches!(app.sessions.user(&mut parts).await, Ok(None));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if ended && !response.headers().contains_key(header::SET_COOKIE) {
+        return (app.sessions.end(), response).into_response();
+    }
     response
 }
 

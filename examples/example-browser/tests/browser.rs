@@ -1,6 +1,7 @@
 //! The example sites in headless Chromium: the whole login flow under a real browser's
-//! cookie rules, checked through the browser's own cookie store; and forms forged by pages
-//! on other origins (cross-site request forgery), refused.
+//! cookie rules, checked through the browser's own cookie store; forms forged by pages on
+//! other origins (cross-site request forgery), refused; and the "Your sessions" page driven
+//! from two independent browser profiles.
 //!
 //! Ignored by default: they need Chromium, chromedriver and the built sites. `cargo xtask
 //! e2e` builds the sites, sets `SESSIONKIT_EXAMPLE_AXUM` / `SESSIONKIT_EXAMPLE_ACTIX` and
@@ -80,6 +81,18 @@ fn axum_refuses_cross_origin_forms_in_chromium() -> Result {
 #[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
 fn actix_refuses_cross_origin_forms_in_chromium() -> Result {
     cross_origin_forms("actix", "SESSIONKIT_EXAMPLE_ACTIX")
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn axum_sessions_page_in_chromium() -> Result {
+    sessions_page("axum", "SESSIONKIT_EXAMPLE_AXUM")
+}
+
+#[test]
+#[ignore = "drives headless Chromium: run by `cargo xtask e2e`"]
+fn actix_sessions_page_in_chromium() -> Result {
+    sessions_page("actix", "SESSIONKIT_EXAMPLE_ACTIX")
 }
 
 const LOGIN_FORM: &str = r#"form[action="/login"]"#;
@@ -301,6 +314,182 @@ fn cross_origin_forms(site_label: &str, site_var: &str) -> Result {
 
     eprintln!(
         "{label}: forged forms refused in Chromium in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The rows of the "your sessions" page on `browser`'s current page, as the browser renders
+/// them: `(handle, current, device)` per row.
+fn session_rows(browser: &Browser) -> Result<Vec<(String, bool, String)>> {
+    let rows = browser.execute(
+        "return Array.from(document.querySelectorAll('tr[data-handle]')).map(row => \
+         [row.dataset.handle, row.dataset.current, row.querySelector('td.device').textContent]);",
+    )?;
+    let rows = rows.as_array().ok_or("the rows: not a list")?;
+    rows.iter()
+        .map(|row| {
+            let text = |i: usize| row[i].as_str().map(str::to_owned);
+            match (text(0), text(1), text(2)) {
+                (Some(handle), Some(current), Some(device)) => {
+                    Ok((handle, current == "true", device))
+                }
+                _ => Err(format!("a row that is not [handle, current, device]: {row}").into()),
+            }
+        })
+        .collect()
+}
+
+/// The number of session rows on `browser`'s current page at `url`, or `None` elsewhere.
+fn rows_at(browser: &Browser, url: &str) -> Result<Option<usize>> {
+    if browser.url()? != url {
+        return Ok(None);
+    }
+    Ok(Some(session_rows(browser)?.len()))
+}
+
+fn screenshot(browser: &Browser, setup: &Setup, name: &str) -> Result {
+    let shot = setup.artifacts.join(format!("{name}.png"));
+    std::fs::create_dir_all(&setup.artifacts)?;
+    std::fs::write(&shot, browser.screenshot_png()?)?;
+    eprintln!("{name}: screenshot {}", shot.display());
+    Ok(())
+}
+
+/// The "Your sessions" page in two independent browser profiles (two Chromiums, each with
+/// its own fresh profile and cookie store), both signed in as demo:
+///
+/// * A's page (reached from the home page's link) lists exactly two sessions, A's own marked
+///   "This session", each labelled with the browser's User-Agent (HeadlessChrome); B's page
+///   lists the same two handles, B's own marked. Screenshot.
+/// * A clicks "Sign out this session" on B's row: A is back on the page, which lists A
+///   alone (screenshot), and A is still signed in. B's next page load (`/me`) is 401, and
+///   after it B's cookie store holds no session cookie; B's home page shows the login form.
+/// * B signs in again (A's page lists two again); A clicks "Sign out everywhere": A lands on
+///   the login form without a cookie, and B's next page load is 401 and drops its cookie.
+fn sessions_page(site_label: &str, site_var: &str) -> Result {
+    let Some(setup) = Setup::from_env(site_var)? else {
+        return Ok(());
+    };
+    let mode = Mode::SecureDefaults;
+    let label = format!("{site_label}-sessions");
+    let started = Instant::now();
+    let site = Site::start(&setup.site, mode.bind(), mode.site_args())?;
+    let a = Browser::start(&setup.chromium, &setup.chromedriver)?;
+    let b = Browser::start(&setup.chromium, &setup.chromedriver)?;
+    let (home, me, page) = (site.url("/"), site.url("/me"), site.url("/sessions"));
+
+    for browser in [&a, &b] {
+        browser.goto(&home)?;
+        sign_in(browser, "demo", "demo")?;
+        browser.wait_until("/me after login", |b| at(b, &me, "strong"))?;
+    }
+    let (a_cookie, b_cookie) = (session_cookie(&a, mode)?, session_cookie(&b, mode)?);
+    assert_ne!(a_cookie.value, b_cookie.value, "{label}: two sessions");
+
+    // A's page, through the home page's link: two sessions, A's own marked.
+    a.goto(&home)?;
+    a.click(&a.find(r#"a[href="/sessions"]"#)?)?;
+    a.wait_until("the sessions page", |b| Ok(rows_at(b, &page)?.is_some()))?;
+    assert_eq!(a.status()?, Some(200), "{label}: GET /sessions");
+    let rows = session_rows(&a)?;
+    assert_eq!(rows.len(), 2, "{label}: A's page: {rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.1).count(), 1, "{label}: {rows:?}");
+    for (_, _, device) in &rows {
+        assert!(
+            device.contains("HeadlessChrome"),
+            "{label}: device {device:?}"
+        );
+    }
+    let current = a.text(&a.find(r#"tr[data-current="true"] strong"#)?)?;
+    assert_eq!(current, "This session", "{label}");
+    let a_handle = rows
+        .iter()
+        .find(|r| r.1)
+        .map(|r| r.0.clone())
+        .ok_or("A's row")?;
+    b.goto(&page)?;
+    let rows_b = session_rows(&b)?;
+    let mut handles: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let mut handles_b: Vec<&str> = rows_b.iter().map(|r| r.0.as_str()).collect();
+    handles.sort_unstable();
+    handles_b.sort_unstable();
+    assert_eq!(handles, handles_b, "{label}: B lists the same sessions");
+    let b_current: Vec<&str> = rows_b
+        .iter()
+        .filter(|r| r.1)
+        .map(|r| r.0.as_str())
+        .collect();
+    assert_eq!(b_current.len(), 1, "{label}: {rows_b:?}");
+    assert_ne!(b_current[0], a_handle, "{label}: B's own row is marked");
+    screenshot(&a, &setup, &format!("{label}-two-sessions"))?;
+
+    // A signs out the other session.
+    a.click(&a.find(r#"tr[data-current="false"] button[type="submit"]"#)?)?;
+    a.wait_until("the page listing A alone", |b| {
+        Ok(rows_at(b, &page)? == Some(1))
+    })?;
+    assert_eq!(a.status()?, Some(200), "{label}: back on the page");
+    let rows = session_rows(&a)?;
+    assert_eq!(rows[0].0, a_handle, "{label}: {rows:?}");
+    assert!(rows[0].1, "{label}: {rows:?}");
+    screenshot(&a, &setup, &format!("{label}-other-signed-out"))?;
+    assert_eq!(session_cookie(&a, mode)?, a_cookie, "{label}: A's cookie");
+    a.goto(&me)?;
+    assert_eq!(a.status()?, Some(200), "{label}: A still signed in");
+
+    // B's next page load: 401, and its cookie is gone after it.
+    assert_eq!(b.cookies()?.len(), 1, "{label}: B still holds its cookie");
+    b.goto(&me)?;
+    assert_eq!(b.status()?, Some(401), "{label}: B's next request");
+    assert_eq!(
+        b.cookies()?,
+        [],
+        "{label}: B's cookie after its next page load"
+    );
+    b.goto(&home)?;
+    b.find(LOGIN_FORM)?;
+
+    // B signs in again; A signs out everywhere: both end.
+    sign_in(&b, "demo", "demo")?;
+    b.wait_until("/me after B's second login", |b| at(b, &me, "strong"))?;
+    a.goto(&page)?;
+    assert_eq!(session_rows(&a)?.len(), 2, "{label}: B is back");
+    a.click(&a.find(r#"form[action="/sessions/revoke-all"] button[type="submit"]"#)?)?;
+    a.wait_until("the login form after signing out everywhere", |b| {
+        at(b, &home, LOGIN_FORM)
+    })?;
+    assert_eq!(
+        a.cookies()?,
+        [],
+        "{label}: A's cookie after signing out everywhere"
+    );
+    screenshot(&a, &setup, &format!("{label}-signed-out-everywhere"))?;
+    a.goto(&me)?;
+    assert_eq!(
+        a.status()?,
+        Some(401),
+        "{label}: A after signing out everywhere"
+    );
+    assert_eq!(
+        b.cookies()?.len(),
+        1,
+        "{label}: B's (dead) cookie, until its next load"
+    );
+    b.goto(&me)?;
+    assert_eq!(
+        b.status()?,
+        Some(401),
+        "{label}: B after signing out everywhere"
+    );
+    assert_eq!(
+        b.cookies()?,
+        [],
+        "{label}: B's cookie after signing out everywhere"
+    );
+
+    eprintln!(
+        "{label}: the sessions page in two Chromium profiles passed in {:.1}s",
         started.elapsed().as_secs_f64()
     );
     Ok(())

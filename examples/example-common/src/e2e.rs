@@ -1402,7 +1402,8 @@ fn assert_see_other(res: &reqwest::Response, location: &str, ends_session: bool,
 /// * `/sessions/revoke` with eve's handle: 404, eve stays signed in; with a malformed handle:
 ///   400; cross-origin (any of the three forms): 403, nothing ends;
 /// * `/sessions/revoke` with B's handle: 303 to `/sessions`, no cookie change; B's next
-///   request is 401, A's is 200, the page lists A alone; the same handle again: 404;
+///   request is 401 and removes its cookie (B sends none after), A's is 200, the page lists
+///   A alone; the same handle again: 404;
 /// * `/sessions/revoke-others` with two more demo sessions: 303, both 401, A still 200;
 /// * `/sessions/revoke-all` with one more demo session: 303 to `/` with a removal cookie; A
 ///   and the other are 401, eve is still 200.
@@ -1491,7 +1492,17 @@ pub async fn the_sessions_page_lists_and_signs_out(site: &Site) {
     // A signs B out.
     let res = revoke(&a, site, &b_handle).await;
     assert_see_other(&res, "/sessions", false, "revoke B");
-    assert_eq!(me_status(&b, site).await, StatusCode::UNAUTHORIZED, "B");
+    // B's next request: 401, and the dead session's cookie is removed; the one after sends
+    // none (and so gets no removal again).
+    let res = get(&b, site, "/me").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "B");
+    assert!(header(&res, SET_COOKIE).contains("Max-Age=0"), "B's cookie");
+    let res = get(&b, site, "/").await;
+    assert!(
+        res.headers().get(SET_COOKIE).is_none(),
+        "B sent its cookie again"
+    );
+    assert!(text(res).await.contains(r#"action="/login""#));
     assert_eq!(me_status(&a, site).await, StatusCode::OK, "A");
     assert_eq!(sessions_of(&a, site).await.len(), 1);
     let res = revoke(&a, site, &b_handle).await;
