@@ -70,6 +70,15 @@ impl session_axum::Loader for RawMapLoader {
     }
 }
 
+impl session_axum::SyncLoader for RawMapLoader {
+    type User = Me;
+    type Error = Infallible;
+
+    fn load_sync(&self, token: &session_axum::Token) -> Result<Option<Me>, Infallible> {
+        Ok(self.map.get(token.as_bytes()).cloned())
+    }
+}
+
 /// A fixed session token (the benchmarks need the same cookie in every run) and its
 /// `Cookie` header for our default cookie name.
 fn our_session() -> (session_axum::Token, String) {
@@ -78,12 +87,53 @@ fn our_session() -> (session_axum::Token, String) {
     (token, header)
 }
 
+/// Which `Cookie` header a variant's requests carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieHeader {
+    /// No `Cookie` header.
+    Absent,
+    /// The app's session cookie alone.
+    Lone,
+    /// A browser's header: five cookies, ~300 bytes, the session cookie in the middle
+    /// ([`realistic_header`]).
+    Realistic,
+    /// The same header without the session cookie: an anonymous visitor with the site's
+    /// other cookies.
+    OthersOnly,
+}
+
+impl CookieHeader {
+    /// The header for a session pair (`name=value`), if any.
+    pub fn header(self, session: &str) -> Option<String> {
+        match self {
+            Self::Absent => None,
+            Self::Lone => Some(session.to_owned()),
+            Self::Realistic => Some(realistic_header(Some(session))),
+            Self::OthersOnly => Some(realistic_header(None)),
+        }
+    }
+}
+
+/// Two analytics cookies, a preference, a percent-encoded JSON blob and, in the middle, the
+/// session pair: ~300 bytes, as `session-cookie`'s own `load-realistic-300B` benchmark.
+pub fn realistic_header(session: Option<&str>) -> String {
+    let session = session.map(|pair| format!("{pair}; ")).unwrap_or_default();
+    format!(
+        "_ga=GA1.1.1827394561.1716212345; theme=dark; {session}\
+         _ga_Q1W2E3R4T5=GS1.1.1716212345.3.1.1716213456.0.0.0; \
+         prefs=%7B%22lang%22%3A%22en-GB%22%2C%22tz%22%3A%22Europe%2FLondon%22%2C%22density%22%3A%22compact%22%2C%22beta%22%3Atrue%7D"
+    )
+}
+
 /// Our `Sessions` of either adapter: `Sessions::new` with the default cookie and a loader
 /// that knows `ada` under [`our_session`]'s token.
 trait NewSessions {
     fn with<L>(loader: L) -> Self
     where
         L: session_axum::Loader<User = Me> + Send + Sync + 'static;
+    fn with_sync<L>(loader: L) -> Self
+    where
+        L: session_axum::SyncLoader<User = Me> + Send + Sync + 'static;
 }
 
 impl NewSessions for session_axum::Sessions<Me> {
@@ -93,6 +143,13 @@ impl NewSessions for session_axum::Sessions<Me> {
     {
         Self::new(session_axum::CookieProxy::default(), loader)
     }
+
+    fn with_sync<L>(loader: L) -> Self
+    where
+        L: session_axum::SyncLoader<User = Me> + Send + Sync + 'static,
+    {
+        Self::new_sync(session_axum::CookieProxy::default(), loader)
+    }
 }
 
 impl NewSessions for session_actix::Sessions<Me> {
@@ -101,6 +158,13 @@ impl NewSessions for session_actix::Sessions<Me> {
         L: session_axum::Loader<User = Me> + Send + Sync + 'static,
     {
         Self::new(session_actix::CookieProxy::default(), loader)
+    }
+
+    fn with_sync<L>(loader: L) -> Self
+    where
+        L: session_axum::SyncLoader<User = Me> + Send + Sync + 'static,
+    {
+        Self::new_sync(session_actix::CookieProxy::default(), loader)
     }
 }
 
@@ -112,7 +176,10 @@ fn our_sessions<S: NewSessions>(keying: Keying) -> (S, String) {
         Keying::Sha256 => S::with(HashedMapLoader {
             map: HashMap::from([(token.hash(), ada())]).into(),
         }),
-        Keying::Raw => S::with(RawMapLoader {
+        Keying::Raw => S::with_sync(RawMapLoader {
+            map: HashMap::from([(*token.as_bytes(), ada())]).into(),
+        }),
+        Keying::RawAsync => S::with(RawMapLoader {
             map: HashMap::from([(*token.as_bytes(), ada())]).into(),
         }),
     };
@@ -124,25 +191,35 @@ fn our_sessions<S: NewSessions>(keying: Keying) -> (S, String) {
 pub enum Keying {
     /// `Token::hash()` -> user, as the docs recommend.
     Sha256,
-    /// Raw token bytes -> user.
+    /// Raw token bytes -> user, the loader answering at once (`Sessions::new_sync`, a
+    /// [`SyncLoader`](session_axum::SyncLoader)): what an in-memory loader is.
     Raw,
+    /// The same map through the async [`Loader`](session_axum::Loader) (`Sessions::new`):
+    /// its future boxed per request.
+    RawAsync,
 }
 
 /// One benchmark variant, a row of [`axum_apps::VARIANTS`] or [`actix_apps::VARIANTS`]:
-/// `GET path` to `app`, with the app's session cookie when `cookie` (for the bare app, ours),
-/// answered with `status`.
+/// `GET path` to `app` with the `Cookie` header `cookie` around the app's session cookie
+/// (for the bare app, ours), answered with `status`.
 #[derive(Clone, Copy, Debug)]
 pub struct Variant<A> {
     /// The benchmark id (criterion function id, table row): BENCHMARKS.md and `report` read it.
     pub id: &'static str,
     pub app: A,
     pub path: &'static str,
-    pub cookie: bool,
+    pub cookie: CookieHeader,
     pub status: u16,
 }
 
 impl<A> Variant<A> {
-    const fn new(id: &'static str, app: A, path: &'static str, cookie: bool, status: u16) -> Self {
+    const fn new(
+        id: &'static str,
+        app: A,
+        path: &'static str,
+        cookie: CookieHeader,
+        status: u16,
+    ) -> Self {
         Self {
             id,
             app,
@@ -267,6 +344,7 @@ pub mod axum_apps {
     use session_axum::{Sessions, User};
     use tower::ServiceExt as _;
 
+    use super::CookieHeader::{Absent, Lone, OthersOnly, Realistic};
     use super::{HELLO, Keying, Me, Variant, black_box, our_session};
 
     /// The app of an axum variant.
@@ -283,19 +361,24 @@ pub mod axum_apps {
     /// Every axum variant, in table order: what `frameworks`, `allocations`, `instructions`
     /// and `paired` measure.
     #[rustfmt::skip]
-    pub const VARIANTS: [Variant<AppKind>; 12] = [
-        Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
-        Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
-        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
-        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", true, 200),
-        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
-        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
-        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
-        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", false, 200),
-        Variant::new("tower-sessions-cookie", AppKind::TowerSessions, "/", true, 200),
-        Variant::new("tower-sessions-no-cookie", AppKind::TowerSessions, "/", false, 200),
-        Variant::new("axum-login-cookie", AppKind::AxumLogin, "/", true, 200),
-        Variant::new("axum-login-no-cookie", AppKind::AxumLogin, "/", false, 200),
+    pub const VARIANTS: [Variant<AppKind>; 17] = [
+        Variant::new("bare-no-cookie", AppKind::Bare, "/", Absent, 200),
+        Variant::new("bare-cookie", AppKind::Bare, "/", Lone, 200),
+        Variant::new("bare-realistic-cookie", AppKind::Bare, "/", Realistic, 200),
+        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", Absent, 200),
+        Variant::new("bare-maybe-others-no-session", AppKind::Bare, "/maybe", OthersOnly, 200),
+        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", Lone, 200),
+        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", Lone, 200),
+        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", Lone, 200),
+        Variant::new("ours-rawkey-async-cookie", AppKind::Ours(Keying::RawAsync), "/", Lone, 200),
+        Variant::new("ours-rawkey-realistic-cookie", AppKind::Ours(Keying::Raw), "/", Realistic, 200),
+        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", Absent, 401),
+        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", Absent, 200),
+        Variant::new("ours-optional-others-no-session", AppKind::Ours(Keying::Sha256), "/maybe", OthersOnly, 200),
+        Variant::new("tower-sessions-cookie", AppKind::TowerSessions, "/", Lone, 200),
+        Variant::new("tower-sessions-no-cookie", AppKind::TowerSessions, "/", Absent, 200),
+        Variant::new("axum-login-cookie", AppKind::AxumLogin, "/", Lone, 200),
+        Variant::new("axum-login-no-cookie", AppKind::AxumLogin, "/", Absent, 200),
     ];
 
     /// A variant with its app built: the router, and the `Cookie` header its requests carry.
@@ -322,7 +405,7 @@ pub mod axum_apps {
                 id: self.id,
                 router,
                 path: self.path,
-                cookie: self.cookie.then_some(cookie),
+                cookie: self.cookie.header(&cookie),
                 status: self.status,
             }
         }
@@ -574,6 +657,7 @@ pub mod actix_apps {
     use actix_web::{App, test, web};
     use session_actix::{MaybeUser, Sessions, User};
 
+    use super::CookieHeader::{Absent, Lone, OthersOnly, Realistic};
     use super::{HELLO, HashMap, Keying, Me, Variant, black_box, our_session};
 
     /// The app of an actix-web variant.
@@ -589,17 +673,22 @@ pub mod actix_apps {
     /// Every actix-web variant, in table order: what `frameworks`, `allocations`,
     /// `instructions` and `paired` measure.
     #[rustfmt::skip]
-    pub const VARIANTS: [Variant<AppKind>; 10] = [
-        Variant::new("bare-no-cookie", AppKind::Bare, "/", false, 200),
-        Variant::new("bare-cookie", AppKind::Bare, "/", true, 200),
-        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", false, 200),
-        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", true, 200),
-        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", true, 200),
-        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", true, 200),
-        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", false, 401),
-        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", false, 200),
-        Variant::new("actix-session-cookie", AppKind::ActixSession, "/", true, 200),
-        Variant::new("actix-session-no-cookie", AppKind::ActixSession, "/", false, 200),
+    pub const VARIANTS: [Variant<AppKind>; 15] = [
+        Variant::new("bare-no-cookie", AppKind::Bare, "/", Absent, 200),
+        Variant::new("bare-cookie", AppKind::Bare, "/", Lone, 200),
+        Variant::new("bare-realistic-cookie", AppKind::Bare, "/", Realistic, 200),
+        Variant::new("bare-maybe-no-cookie", AppKind::Bare, "/maybe", Absent, 200),
+        Variant::new("bare-maybe-others-no-session", AppKind::Bare, "/maybe", OthersOnly, 200),
+        Variant::new("noop-extractor-cookie", AppKind::NoopExtractor, "/", Lone, 200),
+        Variant::new("ours-cookie", AppKind::Ours(Keying::Sha256), "/", Lone, 200),
+        Variant::new("ours-rawkey-cookie", AppKind::Ours(Keying::Raw), "/", Lone, 200),
+        Variant::new("ours-rawkey-async-cookie", AppKind::Ours(Keying::RawAsync), "/", Lone, 200),
+        Variant::new("ours-rawkey-realistic-cookie", AppKind::Ours(Keying::Raw), "/", Realistic, 200),
+        Variant::new("ours-no-cookie-401", AppKind::Ours(Keying::Sha256), "/", Absent, 401),
+        Variant::new("ours-optional-no-cookie", AppKind::Ours(Keying::Sha256), "/maybe", Absent, 200),
+        Variant::new("ours-optional-others-no-session", AppKind::Ours(Keying::Sha256), "/maybe", OthersOnly, 200),
+        Variant::new("actix-session-cookie", AppKind::ActixSession, "/", Lone, 200),
+        Variant::new("actix-session-no-cookie", AppKind::ActixSession, "/", Absent, 200),
     ];
 
     /// A variant with its app built (borrowed: the app types differ per variant, so the
@@ -638,29 +727,33 @@ pub mod actix_apps {
             match self.app {
                 AppKind::Bare => {
                     let app = system.block_on(bare());
-                    visitor.visit(&self.case(&app, &our_session().1));
+                    let header = self.cookie.header(&our_session().1);
+                    visitor.visit(&self.case(&app, header.as_deref()));
                 }
                 AppKind::NoopExtractor => {
                     let app = system.block_on(noop_extractor());
-                    visitor.visit(&self.case(&app, &our_session().1));
+                    let header = self.cookie.header(&our_session().1);
+                    visitor.visit(&self.case(&app, header.as_deref()));
                 }
                 AppKind::Ours(keying) => {
                     let (app, cookie) = system.block_on(ours(keying));
-                    visitor.visit(&self.case(&app, &cookie));
+                    let header = self.cookie.header(&cookie);
+                    visitor.visit(&self.case(&app, header.as_deref()));
                 }
                 AppKind::ActixSession => {
                     let (app, cookie) = system.block_on(actix_session());
-                    visitor.visit(&self.case(&app, &cookie));
+                    let header = self.cookie.header(&cookie);
+                    visitor.visit(&self.case(&app, header.as_deref()));
                 }
             }
         }
 
-        fn case<'a, A>(&self, app: &'a A, cookie: &'a str) -> Case<'a, A> {
+        fn case<'a, A>(&self, app: &'a A, cookie: Option<&'a str>) -> Case<'a, A> {
             Case {
                 id: self.id,
                 app,
                 path: self.path,
-                cookie: self.cookie.then_some(cookie),
+                cookie,
                 status: self.status,
             }
         }
@@ -900,6 +993,11 @@ mod tests {
             ("ours-no-cookie-401", "bare-no-cookie"),
             ("ours-optional-no-cookie", "bare-maybe-no-cookie"),
             ("bare-maybe-no-cookie", "bare-maybe-no-cookie"),
+            ("ours-rawkey-realistic-cookie", "bare-realistic-cookie"),
+            (
+                "ours-optional-others-no-session",
+                "bare-maybe-others-no-session",
+            ),
         ] {
             assert_eq!(axum_apps::bare_for(id), Some(bare), "axum/{id}");
             assert_eq!(actix_apps::bare_for(id), Some(bare), "actix/{id}");

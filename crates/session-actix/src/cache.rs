@@ -10,7 +10,7 @@ use std::rc::Rc;
 use actix_web::http::header;
 use actix_web::{HttpMessage as _, HttpRequest};
 use session_cookie::CookieProxy;
-use session_cookie::adapter::{DynLoader, LoadError, LoadFuture, LoaderId, Rejection};
+use session_cookie::adapter::{DynLoader, LoadCall, LoadError, LoadFuture, LoaderId, Rejection};
 
 use crate::rejection::SessionRejection;
 
@@ -50,14 +50,26 @@ enum State<U> {
 /// must not read each other's entry.
 struct Loaded<U, const N: usize> {
     owner: LoaderId,
-    slot: Rc<Slot<U>>,
+    entry: Entry<U>,
 }
 
-/// What one extractor awaits: nothing (no token), or its share of the request's call.
+/// A [`SyncLoader`](session_cookie::SyncLoader)'s answer, known before any extractor is
+/// polled (no `Rc`, no future); or an async loader's call, shared.
+enum Entry<U> {
+    Done(Outcome<U>),
+    Loading(Rc<Slot<U>>),
+}
+
+/// What one extractor awaits: nothing (no token), the answer itself (`None` once taken), or
+/// its share of the request's call.
 pub(crate) enum Call<U> {
     NoSession,
+    Done(Option<Outcome<U>>),
     Shared { slot: Rc<Slot<U>>, finished: bool },
 }
+
+// Nothing in a `Call` is ever pinned (the loader's future is behind its own `Box`).
+impl<U> Unpin for Call<U> {}
 
 impl<U: Clone> Future for Call<U> {
     type Output = Result<Option<U>, SessionRejection>;
@@ -65,6 +77,16 @@ impl<U: Clone> Future for Call<U> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let (slot, finished) = match self.get_mut() {
             Call::NoSession => return Poll::Ready(Ok(None)),
+            Call::Done(outcome) => {
+                // Polled again after `Ready` (a breach of the `Future` contract): pending
+                // for ever, never an answer of its own.
+                return match outcome.take() {
+                    Some(outcome) => {
+                        Poll::Ready(outcome.map_err(|e| Rejection::loader_failed(e).into()))
+                    }
+                    None => Poll::Pending,
+                };
+            }
             Call::Shared { slot, finished } => (slot, finished),
         };
         let outcome = match poll_slot(slot, cx) {
@@ -162,33 +184,54 @@ pub(crate) fn call<U, const N: usize>(
 where
     U: Clone + Send + Sync + 'static,
 {
+    // One header lookup. No `Cookie` header, no entry: the cache is not looked at (the
+    // anonymous path).
+    let cookies = req.headers().get_all(header::COOKIE);
+    if cookies.as_slice().is_empty() {
+        return Call::NoSession;
+    }
     let cached = req
         .extensions()
         .get::<Loaded<U, N>>()
         .filter(|hit| hit.owner == loader.id())
-        .map(|hit| Rc::clone(&hit.slot));
-    if let Some(slot) = cached {
-        return Call::Shared {
-            slot,
-            finished: false,
-        };
+        .map(|hit| match &hit.entry {
+            Entry::Done(outcome) => Call::Done(Some(outcome.clone())),
+            Entry::Loading(slot) => Call::Shared {
+                slot: Rc::clone(slot),
+                finished: false,
+            },
+        });
+    if let Some(call) = cached {
+        return call;
     }
-    let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
-    let Some(token) = proxy.load_from_values(values) else {
+    let Some(token) = proxy.load_from_values(cookies.map(|v| v.as_bytes())) else {
         return Call::NoSession;
     };
-    let slot = Rc::new(Slot {
-        state: RefCell::new(State::Loading {
-            future: Some(loader.load(token)),
-            wakers: Vec::new(),
-        }),
-    });
+    let (entry, call) = match loader.start(token) {
+        LoadCall::Done(outcome) => {
+            #[cfg(feature = "tracing")]
+            if let Err(error) = &outcome {
+                session_cookie::adapter::log::loader_failed(error);
+            }
+            (Entry::Done(outcome.clone()), Call::Done(Some(outcome)))
+        }
+        LoadCall::Pending(future) => {
+            let slot = Rc::new(Slot {
+                state: RefCell::new(State::Loading {
+                    future: Some(future),
+                    wakers: Vec::new(),
+                }),
+            });
+            let call = Call::Shared {
+                slot: Rc::clone(&slot),
+                finished: false,
+            };
+            (Entry::Loading(slot), call)
+        }
+    };
     req.extensions_mut().insert(Loaded::<U, N> {
         owner: loader.id(),
-        slot: Rc::clone(&slot),
+        entry,
     });
-    Call::Shared {
-        slot,
-        finished: false,
-    }
+    call
 }

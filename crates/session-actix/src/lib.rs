@@ -21,5 +21,5 @@ pub use crate::user::{MaybeUser, MaybeUserFuture, User, UserFuture};
 // Re-exported so applications name the same versions this crate uses.
 pub use session_cookie::{
     self, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader, RejectionReason,
-    Token,
+    SyncLoader, Token,
 };

@@ -126,9 +126,21 @@ where
     Ok(test::call_service(app, request.to_request()).await)
 }
 
-async fn run(scenario: &Scenario) -> Result<(), String> {
+/// Which constructor the harness builds `Sessions` with.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `Sessions::new` with the async `TestLoader` (it yields once).
+    Async,
+    /// `Sessions::new_sync` with `TestSyncLoader` (answers in place).
+    Sync,
+}
+
+async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
     let store = TestStore::new();
-    let sessions = Sessions::new(session_conformance::proxy(), store.loader());
+    let sessions = match kind {
+        Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
+        Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
+    };
     let app = init_service(
         App::new()
             .wrap(RequireSameOrigin::new(session_conformance::cross_origin()))
@@ -188,12 +200,11 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     )
 }
 
-#[actix_web::test]
-async fn session_actix_passes_the_whole_table() {
+async fn run_table(kind: Kind) {
     let table = session_conformance::scenarios();
     let mut failures = Vec::new();
     for scenario in &table {
-        if let Err(error) = run(scenario).await {
+        if let Err(error) = run(scenario, kind).await {
             failures.push(error);
         }
     }
@@ -204,4 +215,14 @@ async fn session_actix_passes_the_whole_table() {
         table.len(),
         failures.join("\n")
     );
+}
+
+#[actix_web::test]
+async fn session_actix_passes_the_whole_table() {
+    run_table(Kind::Async).await;
+}
+
+#[actix_web::test]
+async fn session_actix_passes_the_whole_table_with_a_sync_loader() {
+    run_table(Kind::Sync).await;
 }

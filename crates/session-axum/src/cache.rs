@@ -1,8 +1,9 @@
 //! The per-request cache of the loader's answer.
 
 use http::request::Parts;
+use http::{HeaderValue, header};
 use session_cookie::CookieProxy;
-use session_cookie::adapter::{DynLoader, LoadError, LoaderId, Rejection};
+use session_cookie::adapter::{DynLoader, LoadCall, LoadError, LoaderId, Rejection};
 
 use crate::rejection::SessionRejection;
 
@@ -37,6 +38,12 @@ pub(crate) async fn user<U, const N: usize>(
 where
     U: Clone + Send + Sync + 'static,
 {
+    // One header lookup. No `Cookie` header, no entry: the cache is not looked at (the
+    // anonymous path).
+    let cookies = parts.headers.get_all(header::COOKIE);
+    if cookies.iter().next().is_none() {
+        return Ok(None);
+    }
     let cached = parts
         .extensions
         .get::<Loaded<U, N>>()
@@ -45,10 +52,14 @@ where
     let outcome = match cached {
         Some(outcome) => outcome,
         None => {
-            let Some(token) = proxy.load(&parts.headers) else {
+            let Some(token) = proxy.load_from_values(cookies.iter().map(HeaderValue::as_bytes))
+            else {
                 return Ok(None);
             };
-            let outcome = loader.load_ref(&token).await;
+            let outcome = match loader.start_ref(&token) {
+                LoadCall::Done(outcome) => outcome,
+                LoadCall::Pending(future) => future.await,
+            };
             #[cfg(feature = "tracing")]
             if let Err(error) = &outcome {
                 session_cookie::adapter::log::loader_failed(error);

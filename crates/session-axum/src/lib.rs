@@ -27,5 +27,5 @@ pub use crate::user::User;
 // Re-exported so applications name the same versions this crate uses.
 pub use session_cookie::{
     self, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader, RejectionReason,
-    Token,
+    SyncLoader, Token,
 };

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use http::HeaderMap;
 use http::request::Parts;
 use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
-use session_cookie::{CookieProxy, Loader, Token};
+use session_cookie::{CookieProxy, Loader, SyncLoader, Token};
 
 use crate::cache;
 use crate::{EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession};
@@ -18,7 +18,9 @@ use crate::{EndSession, RefreshSession, RequireUserLayer, SessionRejection, Star
 ///
 /// It is named by the user type `U` (what your loader returns) and the token length `N`,
 /// not by the loader's type, so any loader fits in a state struct, `async fn`s included.
-/// The loader's future is boxed once per request that carries a session cookie.
+/// A [`Loader`]'s future is boxed once per request that carries a session token; a loader
+/// that answers at once ([`SyncLoader`], through [`new_sync`](Self::new_sync)) is called in
+/// place.
 ///
 /// # Examples
 ///
@@ -86,6 +88,39 @@ where
             inner: Arc::new(Inner {
                 proxy: Arc::new(proxy),
                 loader: DynLoader::new(loader),
+            }),
+        }
+    }
+
+    /// Pairs the cookie with a loader that answers at once ([`SyncLoader`]: an in-memory map,
+    /// a local cache): the same `Sessions<U, N>` and the same extractors as [`new`](Self::new),
+    /// but the loader is called in place, with no future boxed per request (one heap
+    /// allocation less). A store that does I/O takes [`new`](Self::new) with a [`Loader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use std::convert::Infallible;
+    /// use std::sync::Arc;
+    /// use session_axum::{CookieProxy, Sessions, Token};
+    ///
+    /// // `Token::hash()` -> user id, kept in process.
+    /// let by_key: Arc<HashMap<[u8; 32], u64>> = Arc::default();
+    /// let sessions: Sessions<u64> = Sessions::new_sync(CookieProxy::default(), move |t: &Token| {
+    ///     Ok::<_, Infallible>(by_key.get(&t.hash()).copied())
+    /// });
+    /// assert_eq!(sessions.proxy().name(), "__Host-id");
+    /// ```
+    #[must_use]
+    pub fn new_sync<L>(proxy: CookieProxy<N>, loader: L) -> Self
+    where
+        L: SyncLoader<N, User = U> + Send + Sync + 'static,
+    {
+        Self {
+            inner: Arc::new(Inner {
+                proxy: Arc::new(proxy),
+                loader: DynLoader::new_sync(loader),
             }),
         }
     }

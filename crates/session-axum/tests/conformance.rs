@@ -126,9 +126,21 @@ async fn send(app: &Router, route: Route, scenario: &Scenario) -> Result<Respons
         .map_err(|e| format!("{}: {e}", scenario.name))
 }
 
-async fn run(scenario: &Scenario) -> Result<(), String> {
+/// Which constructor the harness builds `Sessions` with.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `Sessions::new` with the async `TestLoader` (it yields once).
+    Async,
+    /// `Sessions::new_sync` with `TestSyncLoader` (answers in place).
+    Sync,
+}
+
+async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
     let store = TestStore::new();
-    let sessions = Sessions::new(session_conformance::proxy(), store.loader());
+    let sessions = match kind {
+        Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
+        Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
+    };
     let guarded_routes = Router::new()
         .route(Route::Guarded.path(), get(guarded))
         .route_layer(sessions.require_user());
@@ -183,12 +195,11 @@ async fn run(scenario: &Scenario) -> Result<(), String> {
     )
 }
 
-#[tokio::test]
-async fn session_axum_passes_the_whole_table() {
+async fn run_table(kind: Kind) {
     let table = session_conformance::scenarios();
     let mut failures = Vec::new();
     for scenario in &table {
-        if let Err(error) = run(scenario).await {
+        if let Err(error) = run(scenario, kind).await {
             failures.push(error);
         }
     }
@@ -199,4 +210,14 @@ async fn session_axum_passes_the_whole_table() {
         table.len(),
         failures.join("\n")
     );
+}
+
+#[tokio::test]
+async fn session_axum_passes_the_whole_table() {
+    run_table(Kind::Async).await;
+}
+
+#[tokio::test]
+async fn session_axum_passes_the_whole_table_with_a_sync_loader() {
+    run_table(Kind::Sync).await;
 }

@@ -35,7 +35,8 @@ pub use crate::scenario::{
     token_body,
 };
 pub use crate::store::{
-    KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestUser, cookie_pair,
+    KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestSyncLoader, TestUser,
+    cookie_pair,
 };
 
 /// The proxy every harness uses: the production default, `__Host-id`.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use session_cookie::Loader;
+use session_cookie::{Loader, SyncLoader};
 use session_token::Token;
 
 /// Text the failing loader puts in its error, beside the token: it must never reach a
@@ -252,6 +252,12 @@ impl TestStore {
     pub fn loader(self: &Arc<Self>) -> TestLoader {
         TestLoader(Arc::clone(self))
     }
+
+    /// The [`SyncLoader`] for this store.
+    #[must_use]
+    pub fn sync_loader(self: &Arc<Self>) -> TestSyncLoader {
+        TestSyncLoader(Arc::clone(self))
+    }
 }
 
 /// Pending once, then ready: a real store awaits I/O, and an adapter that polls several
@@ -292,10 +298,41 @@ impl Loader<32> for TestLoader {
     async fn load(&self, token: &Token<32>) -> Result<Option<TestUser>, StoreError> {
         self.0.calls.fetch_add(1, Ordering::SeqCst);
         YieldOnce(false).await;
-        let entry = if self.0.failing.load(Ordering::SeqCst) {
+        self.0.answer(token)
+    }
+}
+
+/// The same store behind a [`SyncLoader`]: counts every call and answers at once (what
+/// the adapters' `Sessions::new_sync` takes), so each harness runs the table through both
+/// kinds of loader.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::TestStore;
+/// fn assert_sync_loader<L: session_cookie::SyncLoader + Send + Sync + 'static>(_: &L) {}
+/// assert_sync_loader(&TestStore::new().sync_loader());
+/// ```
+#[derive(Debug, Clone)]
+pub struct TestSyncLoader(Arc<TestStore>);
+
+impl SyncLoader<32> for TestSyncLoader {
+    type User = TestUser;
+    type Error = StoreError;
+
+    fn load_sync(&self, token: &Token<32>) -> Result<Option<TestUser>, StoreError> {
+        self.0.calls.fetch_add(1, Ordering::SeqCst);
+        self.0.answer(token)
+    }
+}
+
+impl TestStore {
+    /// What both loaders answer for `token`.
+    fn answer(&self, token: &Token<32>) -> Result<Option<TestUser>, StoreError> {
+        let entry = if self.failing.load(Ordering::SeqCst) {
             Some(Entry::Failing)
         } else {
-            self.0.entries().get(&token.hash()).cloned()
+            self.entries().get(&token.hash()).cloned()
         };
         match entry {
             Some(Entry::Live(user)) => Ok(Some(user)),

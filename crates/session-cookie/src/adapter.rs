@@ -6,6 +6,7 @@
 //!
 //! * [`DynLoader`]: the application's loader with its type erased, so the adapter's
 //!   configuration is named by the user type alone; [`LoaderId`] keys a per-request cache;
+//!   [`LoadCall`] is one call, answered in place by a [`SyncLoader`](crate::SyncLoader);
 //! * [`PendingCookie`]: a started, refreshed or ended session cookie waiting for its
 //!   response, written by [`apply`] (the one `Set-Cookie` rule) through the adapter's
 //!   [`ResponseHeaders`] implementation;
@@ -57,7 +58,7 @@ mod pending;
 mod rejection;
 
 pub use self::apply::{NO_STORE, ResponseHeaders, apply};
-pub use self::dyn_loader::{DynLoader, LoadError, LoadFuture, LoaderId};
+pub use self::dyn_loader::{DynLoader, LoadCall, LoadError, LoadFuture, LoaderId};
 pub use self::error_chain::ErrorChain;
 pub use self::pending::PendingCookie;
 pub use self::rejection::Rejection;

@@ -18,7 +18,7 @@ pub use crate::cross_origin::{
     MAX_BYPASS_PATH_BYTES, MAX_ORIGIN_BYTES,
 };
 pub use crate::error::ConfigError;
-pub use crate::loader::{Loader, LoaderFn};
+pub use crate::loader::{Loader, LoaderFn, SyncLoader};
 pub use crate::parse::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};
 pub use crate::proxy::CookieProxy;
 pub use crate::rejection::RejectionReason;

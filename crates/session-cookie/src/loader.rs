@@ -240,6 +240,94 @@ where
     }
 }
 
+/// A loader that answers at once, without a future: an in-memory map, a local cache, anything
+/// that never waits for I/O.
+///
+/// The same contract as [`Loader`] (`Ok(None)`: no such session; `Err`: the store failed;
+/// never create a record), minus the `.await`. An adapter built with one
+/// (`Sessions::new_sync` in `session-axum` and `session-actix`) calls it in place: no future
+/// is boxed, so a request costs one heap allocation and a few hundred instructions less
+/// than through [`Loader`] (BENCHMARKS.md has the figures). A store that does I/O must
+/// implement [`Loader`] instead: a blocking call here would stall the server's worker.
+///
+/// Implemented for every `Fn(&Token<N>) -> Result<Option<U>, E>` (functions and closures,
+/// capturing state or not) and for your own types.
+///
+/// # Examples
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::convert::Infallible;
+/// use std::sync::Arc;
+///
+/// use session_cookie::SyncLoader;
+/// use session_token::Token;
+///
+/// struct Sessions {
+///     /// `Token::hash()` -> user name.
+///     by_key: HashMap<[u8; 32], String>,
+/// }
+///
+/// impl SyncLoader for Sessions {
+///     type User = String;
+///     type Error = Infallible;
+///
+///     fn load_sync(&self, token: &Token) -> Result<Option<String>, Infallible> {
+///         Ok(self.by_key.get(&token.hash()).cloned())
+///     }
+/// }
+///
+/// let token = Token::<32>::from_bytes([1; 32]);
+/// let store = Sessions { by_key: HashMap::from([(token.hash(), "ada".to_owned())]) };
+/// assert_eq!(store.load_sync(&token), Ok(Some("ada".to_owned())));
+///
+/// // A closure over a shared map is one too.
+/// let map = Arc::new(HashMap::from([(token.hash(), 7_u64)]));
+/// let by_closure = move |t: &Token| Ok::<_, Infallible>(map.get(&t.hash()).copied());
+/// assert_eq!(by_closure.load_sync(&token), Ok(Some(7)));
+/// assert_eq!(by_closure.load_sync(&Token::from_bytes([2; 32])), Ok(None));
+/// ```
+pub trait SyncLoader<const N: usize = 32> {
+    /// What a live session resolves to: a user record, an id, a whole session struct.
+    type User;
+    /// The store's failure.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Looks `token` up: `Ok(None)` for no such session, `Err` only when the store failed.
+    /// Never creates a record, never blocks on I/O.
+    ///
+    /// # Errors
+    ///
+    /// The store's error, when the lookup itself failed (not when the session is unknown).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_cookie::SyncLoader;
+    /// use session_token::Token;
+    ///
+    /// fn user_of<L: SyncLoader>(loader: &L, token: &Token) -> Option<L::User> {
+    ///     loader.load_sync(token).ok().flatten() // an adapter answers 500 on `Err`
+    /// }
+    /// let nobody = |_: &Token| Ok::<Option<u64>, std::io::Error>(None);
+    /// assert_eq!(user_of(&nobody, &Token::from_bytes([1; 32])), None);
+    /// ```
+    fn load_sync(&self, token: &Token<N>) -> Result<Option<Self::User>, Self::Error>;
+}
+
+impl<F, U, E, const N: usize> SyncLoader<N> for F
+where
+    F: Fn(&Token<N>) -> Result<Option<U>, E>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    type User = U;
+    type Error = E;
+
+    fn load_sync(&self, token: &Token<N>) -> Result<Option<U>, E> {
+        self(token)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
-use session_cookie::Loader;
-use session_cookie::adapter::{DynLoader, LoadFuture};
+use session_cookie::adapter::{DynLoader, LoadCall, LoadFuture};
+use session_cookie::{Loader, SyncLoader};
 use session_token::Token;
 
 fn block_on<F: Future>(f: F) -> F::Output {
@@ -183,4 +183,102 @@ fn ids_follow_clones_and_differ_between_loaders() {
     let old = a.id();
     drop((a, b));
     assert!((0..100).all(|_| counting().1.id() != old));
+}
+
+/// The same answers as `Counting`, at once.
+impl SyncLoader for Counting {
+    type User = String;
+    type Error = StoreDown;
+
+    fn load_sync(&self, token: &Token) -> Result<Option<String>, StoreDown> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match token.as_bytes()[0] {
+            1 => Ok(Some("ada".to_owned())),
+            3 => Err(StoreDown),
+            _ => Ok(None),
+        }
+    }
+}
+
+struct SyncHandle(Arc<Counting>);
+
+impl SyncLoader for SyncHandle {
+    type User = String;
+    type Error = StoreDown;
+
+    fn load_sync(&self, token: &Token) -> Result<Option<String>, StoreDown> {
+        self.0.load_sync(token)
+    }
+}
+
+fn counting_sync() -> (Arc<Counting>, DynLoader<String>) {
+    let counting = Arc::new(Counting::default());
+    let loader = DynLoader::new_sync(SyncHandle(Arc::clone(&counting)));
+    (counting, loader)
+}
+
+#[test]
+fn a_sync_loader_answers_in_place_once_per_start() {
+    let (counting, loader) = counting_sync();
+    let token = Token::from_bytes([1; 32]);
+    match loader.start_ref(&token) {
+        LoadCall::Done(outcome) => assert_eq!(outcome.unwrap().as_deref(), Some("ada")),
+        LoadCall::Pending(_) => panic!("a sync loader has no future"),
+    }
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1);
+    let owned = loader.start(Token::from_bytes([2; 32]));
+    assert!(matches!(owned, LoadCall::Done(Ok(None))));
+    let err = match loader.start(Token::from_bytes([3; 32])) {
+        LoadCall::Done(outcome) => outcome.unwrap_err(),
+        LoadCall::Pending(_) => panic!("a sync loader has no future"),
+    };
+    assert_eq!(err.to_string(), "store down");
+    assert!(err.downcast_ref::<StoreDown>().is_some());
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn a_sync_loader_through_the_future_forms_is_the_same_single_call() {
+    let (counting, loader) = counting_sync();
+    let token = Token::from_bytes([1; 32]);
+    assert_eq!(
+        block_on(loader.load_ref(&token)).unwrap().as_deref(),
+        Some("ada")
+    );
+    let owned: LoadFuture<'static, String> = loader.load(Token::from_bytes([3; 32]));
+    assert!(block_on(owned).is_err());
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 2);
+    assert_ne!(loader.id(), counting_sync().1.id());
+}
+
+#[test]
+fn an_async_loader_starts_pending_and_lazy() {
+    let (counting, loader) = counting();
+    let token = Token::from_bytes([1; 32]);
+    let call = loader.start_ref(&token);
+    assert!(!call.is_done());
+    assert_eq!(format!("{call:?}"), "LoadCall::Pending(..)");
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 0, "lazy");
+    assert_eq!(block_on(call.outcome()).unwrap().as_deref(), Some("ada"));
+    let owned: LoadCall<'static, String> = loader.start(Token::from_bytes([3; 32]));
+    assert!(block_on(owned.outcome()).is_err());
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn sync_functions_and_closures_erase_too() {
+    fn by_fn(token: &Token<16>) -> Result<Option<usize>, Infallible> {
+        Ok(Some(token.as_bytes().len()))
+    }
+    let loader: DynLoader<usize, 16> = DynLoader::new_sync(by_fn);
+    assert!(matches!(
+        loader.start(Token::from_bytes([0; 16])),
+        LoadCall::Done(Ok(Some(16)))
+    ));
+    let map = Arc::new(std::collections::HashMap::from([([9_u8; 32], 'x')]));
+    let loader: DynLoader<char> =
+        DynLoader::new_sync(move |t: &Token| Ok::<_, Infallible>(map.get(t.as_bytes()).copied()));
+    let call = loader.start(Token::from_bytes([9; 32]));
+    assert_eq!(format!("{call:?}"), "LoadCall::Done(..)");
+    assert!(matches!(call, LoadCall::Done(Ok(Some('x')))));
 }
