@@ -1,6 +1,6 @@
 //! The example site on several instances that share users and sessions in Redis, so that
-//! they can run behind a load balancer: the same routes and pages as `example-axum`, with
-//! the sessions in `session-store`'s ready
+//! they can run behind a load balancer: the same routes and pages as `example-axum`, plus
+//! its "your sessions" page, with the sessions in `session-store`'s ready
 //! [`Store`](session_store::Store) over [`session_store_redis::RedisBackend`] and the
 //! accounts beside them in the same Redis ([`SiteStore`]). [`serve`] runs the site's axum
 //! routes on this store; `main.rs` adds the command line (`--redis URL`).

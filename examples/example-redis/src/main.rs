@@ -1,6 +1,7 @@
 //! `cargo run -p example-redis -- --redis redis://127.0.0.1:6379 --addr 127.0.0.1:3000`: the
-//! example site of `example-axum` (same routes, same pages; its axum glue is `src/site.rs`)
-//! with users and sessions in Redis, so that several instances share them. Start as many as
+//! example site of `example-axum` (same routes, same pages, the sessions page included; its
+//! axum glue is `src/site.rs`) with users and sessions in Redis, so that several instances
+//! share them. Start as many as
 //! you like on one Redis: a login on one instance is a session on all of them, a logout ends
 //! it on all.
 //!

@@ -1,6 +1,6 @@
 //! The site's axum glue over [`SiteStore`]: the routes and handlers of `example-axum`, with
-//! every store call awaited (Redis is a network round trip) and the package name
-//! `example-redis` in the log.
+//! every store call awaited (Redis is a network round trip), the "your sessions" page, and
+//! the package name `example-redis` in the log.
 
 use std::future::IntoFuture as _;
 use std::net::SocketAddr;
@@ -13,8 +13,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, ShutdownSignals, page_home,
-    page_login_failed, page_me,
+    Credentials, LoginGate, LoginLimits, Refusal, RequestLine, RevokeForm, ShutdownSignals,
+    page_home, page_login_failed, page_me, page_sessions,
 };
 use session_axum::{
     EndSession, RefreshSession, RequireSameOriginLayer, SessionToken, Sessions, User,
@@ -49,7 +49,11 @@ impl FromRef<App> for Sessions<SignedIn> {
 /// [`announce`](example_common::announce) with `about_store` (such as `redis URL`).
 ///
 /// Routes: `GET /` (login form, or "Signed in as NAME" and a logout button), `POST /login`,
-/// `GET /me` (401 without a session), `POST /logout`. A state-changing request from another origin (cross-site request forgery,
+/// `GET /me` (401 without a session), `POST /logout`, and the user's sessions:
+/// `GET /sessions` (every active session, this one marked), `POST /sessions/revoke` (one, by
+/// its `handle`), `POST /sessions/revoke-others`, `POST /sessions/revoke-all` (401 without a
+/// session). A request whose session has ended gets a removal cookie with its answer. A
+/// state-changing request from another origin (cross-site request forgery,
 /// login CSRF included) is refused with 403.
 ///
 /// On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (see
@@ -77,6 +81,15 @@ pub async fn serve(
         .route("/login", post(login))
         .route("/me", get(me))
         .route("/logout", post(logout))
+        .route("/sessions", get(sessions))
+        .route("/sessions/revoke", post(revoke_one))
+        .route("/sessions/revoke-others", post(revoke_others))
+        .route("/sessions/revoke-all", post(revoke_all))
+        // Inside the guard: a refused request changes no cookie.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            forget_ended_session,
+        ))
         .with_state(app)
         // Cross-site request forgery, login CSRF included: a state-changing request from
         // another origin is a 403 before any route. Last, so it covers every route above;
@@ -104,6 +117,24 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// A browser whose session has ended (signed out on another instance or device, "sign out
+/// everywhere", expired) forgets its cookie on its next request: when the request carries a
+/// well-formed session token that loads no user, and the handler sets no session cookie of
+/// its own (a login, a logout), the response also removes the cookie. The loader's answer is
+/// cached for the handler: no second Redis round trip. (As example-axum does.)
+async fn forget_ended_session(State(app): State<App>, request: Request, next: Next) -> Response {
+    if app.sessions.proxy().load(request.headers()).is_none() {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let ended = matches!(app.sessions.user(&mut parts).await, Ok(None));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if ended && !response.headers().contains_key(header::SET_COOKIE) {
+        return (app.sessions.end(), response).into_response();
+    }
+    response
+}
+
 /// The home page; never stored by a cache (with a session it is a personal page).
 async fn index(signed_in: Option<User<SignedIn>>) -> impl IntoResponse {
     (
@@ -119,7 +150,7 @@ async fn me(User(signed_in): User<SignedIn>) -> impl IntoResponse {
 
 /// 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503 with
 /// `Retry-After` when the login gate refuses. The new session is labelled with the request's
-/// `User-Agent` (what `Store::list` shows of it).
+/// `User-Agent`, for the sessions page.
 async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -171,6 +202,94 @@ async fn logout(
             .map_err(store_failed("revoke"))?;
     }
     Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// "Your sessions": every active session of the signed-in user, this one marked; never
+/// stored by a cache.
+async fn sessions(
+    State(app): State<App>,
+    User(signed_in): User<SignedIn>,
+) -> Result<Response, Response> {
+    sessions_page(&app, &signed_in, StatusCode::OK, None).await
+}
+
+/// "Sign out this session": ends the signed-in user's session named by the form's `handle`,
+/// then 303 to `/sessions`, or to `/` with a removal cookie if it was the current session.
+/// 404 with the page for a handle that names no live session of this user (another user's:
+/// the store checks whose it is), 400 for one that is not a handle.
+async fn revoke_one(
+    State(app): State<App>,
+    User(signed_in): User<SignedIn>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, Response> {
+    let handle = form
+        .handle()
+        .map_err(|_| (StatusCode::BAD_REQUEST, "not a session handle").into_response())?;
+    let revoked = app
+        .store
+        .sessions()
+        .revoke_handle(&signed_in.user.id, &handle)
+        .await
+        .map_err(store_failed("revoke_handle"))?;
+    if !revoked {
+        let notice = Some("No such session of yours: nothing was signed out.");
+        return sessions_page(&app, &signed_in, StatusCode::NOT_FOUND, notice).await;
+    }
+    if handle == signed_in.session.handle {
+        return Ok((app.sessions.end(), Redirect::to("/")).into_response());
+    }
+    Ok(Redirect::to("/sessions").into_response())
+}
+
+/// "Sign out all other sessions": ends every session of the user but this one, then 303 to
+/// `/sessions`.
+async fn revoke_others(
+    State(app): State<App>,
+    User(_signed_in): User<SignedIn>,
+    token: SessionToken<SignedIn>,
+) -> Result<Redirect, Response> {
+    app.store
+        .sessions()
+        .revoke_others(token.token())
+        .await
+        .map_err(store_failed("revoke_others"))?;
+    Ok(Redirect::to("/sessions"))
+}
+
+/// "Sign out everywhere": ends every session of the user, this one included, then 303 to `/`
+/// with a removal cookie.
+async fn revoke_all(
+    State(app): State<App>,
+    User(signed_in): User<SignedIn>,
+) -> Result<(EndSession, Redirect), Response> {
+    app.store
+        .sessions()
+        .revoke_user(&signed_in.user.id)
+        .await
+        .map_err(store_failed("revoke_user"))?;
+    Ok((app.sessions.end(), Redirect::to("/")))
+}
+
+/// The sessions page of `signed_in` with `status` and `notice`, not to be cached.
+async fn sessions_page(
+    app: &App,
+    signed_in: &SignedIn,
+    status: StatusCode,
+    notice: Option<&str>,
+) -> Result<Response, Response> {
+    let list = app
+        .store
+        .sessions()
+        .list(&signed_in.user.id)
+        .await
+        .map_err(store_failed("list"))?;
+    let page = page_sessions(
+        &signed_in.user.name,
+        &list,
+        &signed_in.session.handle,
+        notice,
+    );
+    Ok((status, NO_STORE, Html(page)).into_response())
 }
 
 /// The request's `User-Agent`, as the session's label: invalid UTF-8 replaced, surrounding

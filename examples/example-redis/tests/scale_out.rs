@@ -1,7 +1,8 @@
 //! Scale-out, for real: a `redis-server` on a free loopback port and two instances of the
 //! `example-redis` binary on it. A login on one instance is a session on the other, a logout
 //! on either ends it on both; with Redis down the instances answer 500 (no hang, no panic),
-//! log each failure with its cause, and recover by themselves when it is back.
+//! log each failure with its cause, and recover by themselves when it is back. The sessions
+//! page lists and ends the sessions of every instance.
 //!
 //! Needs `redis-server` (Debian package `redis-server`; `.ci/run` installs it): skipped with a
 //! notice without it, except under CI (`CI` set to anything but empty, `0` or `false`), where
@@ -11,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use example_common::e2e::{self, Site};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, USER_AGENT};
-use session_store::Token;
+use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE, USER_AGENT};
+use session_store::{Handle, Token};
 use session_store_redis::redis;
 use session_store_redis::test_util::RedisServer;
 
@@ -60,6 +61,25 @@ async fn post(site: &Site, path: &str, body: &str, cookie: Option<&str>) -> reqw
     request.send().await.expect("the instance answers")
 }
 
+/// `POST path` with a form body, `cookie` and the extra `headers`: the response.
+async fn post_with(
+    site: &Site,
+    path: &str,
+    body: &str,
+    cookie: &str,
+    headers: &[(reqwest::header::HeaderName, &str)],
+) -> reqwest::Response {
+    let mut request = client()
+        .post(site.url(path))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(COOKIE, cookie)
+        .body(body.to_owned());
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    request.send().await.expect("the instance answers")
+}
+
 /// Signs in as demo / demo on `site`: the `NAME=VALUE` pair of the new session cookie.
 async fn login(site: &Site) -> String {
     login_with(site, "scale-out test").await
@@ -88,6 +108,238 @@ async fn login_with(site: &Site, user_agent: &str) -> String {
         .to_owned();
     let pair = set_cookie.split(';').next().expect("NAME=VALUE");
     pair.trim().to_owned()
+}
+
+/// The handle the sessions page shows for `cookie`'s session: the first half of its
+/// token's hash, in hex.
+fn handle_of(cookie: &str) -> String {
+    let (_, value) = cookie.split_once('=').expect("NAME=VALUE");
+    let token = Token::<32>::decode(value).expect("a well-formed token");
+    Handle::from_key(&token.hash()).to_string()
+}
+
+/// `GET /sessions` on `site` with `cookie`: 200, not to be cached; the page.
+async fn sessions_page(site: &Site, cookie: &str) -> String {
+    let res = client()
+        .get(site.url("/sessions"))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .expect("the instance answers");
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "/sessions on {}",
+        site.url("/")
+    );
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    res.text().await.expect("the page")
+}
+
+/// A 303 to `location`; with `ends_cookie`, it also removes the session cookie.
+fn assert_redirect(res: &reqwest::Response, location: &str, ends_cookie: bool, what: &str) {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{what}");
+    assert_eq!(res.headers()["location"], location, "{what}");
+    let removal = res
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("Max-Age=0"));
+    assert_eq!(removal, ends_cookie, "{what}: {:?}", res.headers());
+}
+
+/// `/me` with `cookie` on both instances: `status` on each.
+async fn assert_me(sites: [&Site; 2], cookie: &str, status: StatusCode, what: &str) {
+    for site in sites {
+        assert_eq!(
+            get(site, "/me", Some(cookie)).await.0,
+            status,
+            "{what} on {}",
+            site.url("/")
+        );
+    }
+}
+
+/// The sessions page across two instances: two sign-ins on A are listed on B (with their
+/// user agents, the current one marked); B signs one out and A refuses its cookie at once
+/// (and removes it);
+/// "sign out all other sessions" and "sign out everywhere" reach the sessions of both
+/// instances; signing out the current session by its handle ends its cookie; every POST is
+/// refused from another origin; without a session it is all 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sessions_page_ends_sessions_on_every_instance() {
+    let test = "the_sessions_page_ends_sessions_on_every_instance";
+    let Some(redis) = RedisServer::start_or_skip(test) else {
+        return;
+    };
+    let a = instance(&redis);
+    let b = instance(&redis);
+    let both = [&a, &b];
+
+    // Signed in twice on A, as two browsers.
+    let first = login_with(&a, "Browser One/1.0 (<b>bold</b>)").await;
+    let second = login_with(&a, "Browser Two/2.0").await;
+    let (h1, h2) = (handle_of(&first), handle_of(&second));
+
+    // B lists both, the first one's page marking it as the current session, with the
+    // (escaped) user agents; only the other session has a "sign out" button.
+    let page = sessions_page(&b, &first).await;
+    assert!(
+        page.contains("Browser One/1.0 (&lt;b&gt;bold&lt;/b&gt;)"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>bold</b>"), "{page}");
+    assert!(page.contains("Browser Two/2.0"), "{page}");
+    assert!(
+        page.contains(&format!("data-handle=\"{h1}\" data-current=\"true\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("data-handle=\"{h2}\" data-current=\"false\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("name=\"handle\" value=\"{h2}\"")),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("name=\"handle\" value=\"{h1}\"")),
+        "{page}"
+    );
+    for cookie in [&first, &second] {
+        let (_, token) = cookie.split_once('=').expect("NAME=VALUE");
+        assert!(!page.contains(token), "the page shows a token");
+    }
+
+    // Cross-origin POSTs are refused before they reach the store: both sessions live.
+    let cross_site = [
+        (ORIGIN, "http://evil.example"),
+        (
+            reqwest::header::HeaderName::from_static("sec-fetch-site"),
+            "cross-site",
+        ),
+    ];
+    let body = format!("handle={h2}");
+    for (path, body) in [
+        ("/sessions/revoke", body.as_str()),
+        ("/sessions/revoke-others", ""),
+        ("/sessions/revoke-all", ""),
+    ] {
+        let res = post_with(&b, path, body, &first, &cross_site).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "{path} from another origin"
+        );
+    }
+    assert_me(both, &first, StatusCode::OK, "after the refused POSTs").await;
+    assert_me(both, &second, StatusCode::OK, "after the refused POSTs").await;
+
+    // B signs out the second session: A's request with its cookie is 401 at once, and
+    // removes that cookie; the first session's requests change no cookie.
+    let res = post_with(&b, "/sessions/revoke", &body, &first, &[]).await;
+    assert_redirect(&res, "/sessions", false, "revoke the other session");
+    let me = |cookie: &str| {
+        client()
+            .get(a.url("/me"))
+            .header(COOKIE, cookie.to_owned())
+            .send()
+    };
+    let res = me(&second).await.expect("A answers");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let removal = res.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok());
+    assert!(
+        removal.is_some_and(|v| v.contains("Max-Age=0")),
+        "{removal:?}"
+    );
+    let res = me(&first).await.expect("A answers");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    assert_me(
+        both,
+        &second,
+        StatusCode::UNAUTHORIZED,
+        "the revoked session",
+    )
+    .await;
+    assert_me(both, &first, StatusCode::OK, "the session that revoked it").await;
+    let page = sessions_page(&a, &first).await;
+    assert!(!page.contains(&h2), "{page}");
+    assert!(page.contains(&h1), "{page}");
+
+    // A malformed handle is a 400; one that names no session of this user (the one just
+    // ended, or never one) a 404 with the page: nothing ends.
+    let res = post_with(
+        &a,
+        "/sessions/revoke",
+        "handle=..%2Fsessionkit",
+        &first,
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let unknown = format!("handle={}", "0".repeat(32));
+    for body in [body.as_str(), unknown.as_str()] {
+        let res = post_with(&a, "/sessions/revoke", body, &first, &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{body}");
+        assert!(res.headers().get(SET_COOKIE).is_none(), "{body}");
+        let page = res.text().await.expect("the page");
+        assert!(page.contains("No such session of yours"), "{page}");
+    }
+    assert_me(both, &first, StatusCode::OK, "after the 404s").await;
+
+    // "Sign out all other sessions" from A ends a session made on B, not this one.
+    let third = login_with(&b, "Browser Three/3.0").await;
+    let res = post_with(&a, "/sessions/revoke-others", "", &first, &[]).await;
+    assert_redirect(&res, "/sessions", false, "revoke-others");
+    assert_me(both, &third, StatusCode::UNAUTHORIZED, "another session").await;
+    assert_me(both, &first, StatusCode::OK, "the current session").await;
+
+    // Signing out the current session by its handle ends its cookie too.
+    let res = post_with(&b, "/sessions/revoke", &format!("handle={h1}"), &first, &[]).await;
+    assert_redirect(&res, "/", true, "revoke the current session");
+    assert_me(
+        both,
+        &first,
+        StatusCode::UNAUTHORIZED,
+        "the current session",
+    )
+    .await;
+
+    // "Sign out everywhere" from B ends the sessions made on A and B, its own included.
+    let on_a = login_with(&a, "Browser Four/4.0").await;
+    let on_b = login_with(&b, "Browser Five/5.0").await;
+    assert_eq!(
+        sessions_page(&a, &on_b)
+            .await
+            .matches("data-current=")
+            .count(),
+        2
+    );
+    let res = post_with(&b, "/sessions/revoke-all", "", &on_b, &[]).await;
+    assert_redirect(&res, "/", true, "revoke-all");
+    assert_me(both, &on_a, StatusCode::UNAUTHORIZED, "everywhere").await;
+    assert_me(both, &on_b, StatusCode::UNAUTHORIZED, "everywhere").await;
+
+    // Without a session: 401 for the page and every button.
+    for cookie in [None, Some(on_b.as_str())] {
+        assert_eq!(
+            get(&a, "/sessions", cookie).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        for path in [
+            "/sessions/revoke",
+            "/sessions/revoke-others",
+            "/sessions/revoke-all",
+        ] {
+            let res = post(&b, path, &body, cookie).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "{path} with {cookie:?}"
+            );
+        }
+    }
 }
 
 /// The example site's own end-to-end flow, unchanged, on an instance backed by Redis: the
