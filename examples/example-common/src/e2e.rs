@@ -90,6 +90,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::StatusCode;
 use reqwest::cookie::CookieStore as _;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use session_store_sqlx::sqlx::postgres::PgConnection;
 use session_store_sqlx::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use session_store_sqlx::sqlx::{self, Connection as _};
 
@@ -115,6 +116,8 @@ pub struct Site {
     base: String,
     /// Started with `--insecure-dev-cookies`: the session cookie is `id`, without Secure.
     insecure_dev_cookies: bool,
+    /// Started with `--postgres URL`: the URL, for [`admin_sql`](Self::admin_sql).
+    postgres: Option<String>,
 }
 
 impl Site {
@@ -201,6 +204,12 @@ impl Site {
         std::fs::create_dir_all(&dir).expect("create the site's temporary directory");
         let args = args(&dir);
         let insecure_dev_cookies = args.iter().any(|arg| arg == crate::INSECURE_DEV_COOKIES);
+        let postgres = args
+            .iter()
+            .position(|arg| arg == "--postgres")
+            .and_then(|at| args.get(at + 1))
+            .and_then(|url| url.to_str())
+            .map(str::to_owned);
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
@@ -264,6 +273,7 @@ impl Site {
             dir,
             base,
             insecure_dev_cookies,
+            postgres,
         }
     }
 
@@ -317,13 +327,61 @@ impl Site {
         self.dir.join("site.db")
     }
 
+    /// Runs `sql` (with `$1`, `$2`, ... bound to `binds`) on the site's database, on a
+    /// connection of its own, as an operator's `sqlite3` or `psql` would: the SQLite file
+    /// ([`db`](Self::db)), or the PostgreSQL database of a site started with `--postgres
+    /// URL`. Returns the rows affected.
+    ///
+    /// # Panics
+    ///
+    /// If the database cannot be reached or the statement fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn test() {
+    /// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
+    /// let changed = site.admin_sql("UPDATE users SET disabled = TRUE WHERE name = $1", &["demo"]).await;
+    /// assert_eq!(changed, 1);
+    /// # }
+    /// ```
+    pub async fn admin_sql(&self, sql: &str, binds: &[&str]) -> u64 {
+        let result = match &self.postgres {
+            Some(url) => {
+                let mut conn = PgConnection::connect(url)
+                    .await
+                    .expect("connect to the site's PostgreSQL database");
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                query
+                    .execute(&mut conn)
+                    .await
+                    .map(|done| done.rows_affected())
+            }
+            None => {
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                let mut conn = self.sqlite().await;
+                query
+                    .execute(&mut conn)
+                    .await
+                    .map(|done| done.rows_affected())
+            }
+        };
+        result.unwrap_or_else(|err| panic!("{sql}: {err}"))
+    }
+
     /// A connection of its own to the site's SQLite file ([`db`](Self::db)), as an operator's
-    /// `sqlite3` would open it: to change accounts or hold a lock behind the site's back.
+    /// `sqlite3` would open it: to hold a lock behind the site's back.
     ///
     /// # Panics
     ///
     /// If the file cannot be opened.
-    pub async fn admin(&self) -> SqliteConnection {
+    pub async fn sqlite(&self) -> SqliteConnection {
         let options = SqliteConnectOptions::new()
             .filename(self.db())
             .busy_timeout(Duration::from_secs(5));
@@ -1050,7 +1108,7 @@ const UNSTALLED: Duration = Duration::from_secs(1);
 pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
     /// More than the worker threads of either framework on this machine's cores.
     const WAITING: usize = 8;
-    let mut lock = site.admin().await;
+    let mut lock = site.sqlite().await;
     sqlx::raw_sql("BEGIN IMMEDIATE")
         .execute(&mut lock)
         .await
@@ -1102,8 +1160,8 @@ pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
 
 /// Disabling the account (`UPDATE users SET disabled = 1`) ends its sessions at once and
 /// refuses its logins; enabled again, it signs in; deleted (`DELETE FROM users`), its
-/// sessions end at once. The changes are made on the site's SQLite file by another
-/// connection, as an operator would.
+/// sessions end at once. The changes are made on the site's database (SQLite or
+/// PostgreSQL) by another connection, as an operator would.
 ///
 /// # Panics
 ///
@@ -1118,14 +1176,13 @@ pub async fn public_page_answers_while_the_database_is_locked(site: &Site) {
 /// # }
 /// ```
 pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
-    let mut admin = site.admin().await;
-    async fn set_disabled(admin: &mut SqliteConnection, disabled: bool) {
-        let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE name = 'demo'")
-            .bind(disabled)
-            .execute(admin)
-            .await
-            .expect("disable or enable the demo account");
-        assert_eq!(changed.rows_affected(), 1);
+    async fn set_disabled(site: &Site, disabled: bool) {
+        let sql = if disabled {
+            "UPDATE users SET disabled = TRUE WHERE name = 'demo'"
+        } else {
+            "UPDATE users SET disabled = FALSE WHERE name = 'demo'"
+        };
+        assert_eq!(site.admin_sql(sql, &[]).await, 1);
     }
     let (client, _jar) = client();
     let login = || post_form(&client, site, "/login", form("demo", "demo"));
@@ -1134,7 +1191,7 @@ pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
 
-    set_disabled(&mut admin, true).await;
+    set_disabled(site, true).await;
     assert_eq!(
         get(&client, site, "/me").await.status(),
         StatusCode::UNAUTHORIZED
@@ -1149,16 +1206,15 @@ pub async fn deleting_or_disabling_the_account_ends_its_sessions(site: &Site) {
     );
     assert!(res.headers().get(SET_COOKIE).is_none());
 
-    set_disabled(&mut admin, false).await;
+    set_disabled(site, false).await;
     let res = login().await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(get(&client, site, "/me").await.status(), StatusCode::OK);
 
-    let deleted = sqlx::query("DELETE FROM users WHERE name = 'demo'")
-        .execute(&mut admin)
-        .await
-        .expect("delete the demo account");
-    assert_eq!(deleted.rows_affected(), 1);
+    let deleted = site
+        .admin_sql("DELETE FROM users WHERE name = 'demo'", &[])
+        .await;
+    assert_eq!(deleted, 1);
     assert_eq!(
         get(&client, site, "/me").await.status(),
         StatusCode::UNAUTHORIZED
@@ -1427,11 +1483,8 @@ pub async fn the_sessions_page_lists_and_signs_out(site: &Site) {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "signed out");
 
     let hash = crate::hash_password("eve's password").expect("hash a password");
-    sqlx::query("INSERT INTO users (name, password_hash) VALUES ('eve', $1)")
-        .bind(hash)
-        .execute(&mut site.admin().await)
-        .await
-        .expect("add eve");
+    let sql = "INSERT INTO users (name, password_hash) VALUES ('eve', $1)";
+    assert_eq!(site.admin_sql(sql, &[&hash]).await, 1, "add eve");
     let a = signed_in(site, "demo", "demo", "Agent-A <script>").await;
     let b = signed_in(site, "demo", "demo", "Agent-B").await;
     let eve = signed_in(site, "eve", "eve's password", "Agent-E").await;
