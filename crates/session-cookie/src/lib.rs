@@ -6,6 +6,7 @@ mod cross_origin;
 mod error;
 #[cfg(feature = "http")]
 mod headers;
+mod lifetime;
 mod loader;
 mod parse;
 mod proxy;
@@ -18,6 +19,7 @@ pub use crate::cross_origin::{
     MAX_BYPASS_PATH_BYTES, MAX_ORIGIN_BYTES,
 };
 pub use crate::error::ConfigError;
+pub use crate::lifetime::CookieLifetime;
 pub use crate::loader::{Loader, LoaderFn, SyncLoader};
 pub use crate::parse::{DuplicatePolicy, MAX_COOKIE_BYTES, MAX_COOKIE_PAIRS};
 pub use crate::proxy::CookieProxy;

@@ -1,11 +1,12 @@
 use core::fmt;
+use core::time::Duration;
 
 use cookie::{Cookie, SameSite};
 use session_token::Token;
 
 use crate::parse::{self, DuplicatePolicy};
 use crate::template::{self, Compiled, Transport};
-use crate::{ConfigError, SetCookie};
+use crate::{ConfigError, CookieLifetime, SetCookie};
 
 /// The session cookie: a validated template (name and attributes) for tokens of `N` bytes.
 ///
@@ -357,6 +358,96 @@ impl<const N: usize> CookieProxy<N> {
         value.push_str(&encoded);
         value.push_str(&compiled.suffix);
         SetCookie::new(value)
+    }
+
+    /// [`start_value`](Self::start_value) with the cookie's lifetime chosen for this login
+    /// ("remember me") instead of the template's: a persistent cookie with a `Max-Age`, or a
+    /// browser-session cookie without one. See [`CookieLifetime`] for the cap and the
+    /// rounding; refresh with the same choice
+    /// ([`refresh_value_with`](Self::refresh_value_with)).
+    ///
+    /// # Errors
+    ///
+    /// [`GenerateError`](crate::GenerateError) when the operating system's random number
+    /// generator fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use session_cookie::{CookieLifetime, CookieProxy};
+    ///
+    /// # fn main() -> Result<(), session_cookie::GenerateError> {
+    /// let proxy = CookieProxy::<32>::default();
+    /// let keep_me_signed_in = true; // the login form's checkbox
+    /// let lifetime = if keep_me_signed_in {
+    ///     CookieLifetime::Persistent(Duration::from_secs(7 * 24 * 3600))
+    /// } else {
+    ///     CookieLifetime::BrowserSession
+    /// };
+    /// let (token, set_cookie) = proxy.start_value_with(lifetime)?;
+    /// assert_eq!(
+    ///     set_cookie.as_str(),
+    ///     format!("__Host-id={}; Path=/; Max-Age=604800; Secure; HttpOnly; SameSite=Lax",
+    ///             token.encode().as_str()),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn start_value_with(
+        &self,
+        lifetime: CookieLifetime,
+    ) -> Result<(Token<N>, SetCookie), session_token::GenerateError> {
+        let token = Token::<N>::generate()?;
+        let set_cookie = self.refresh_value_with(&token, lifetime);
+        Ok((token, set_cookie))
+    }
+
+    /// [`refresh_value`](Self::refresh_value) with the cookie's lifetime given: repeat the
+    /// choice made at login, so a persistent cookie stays persistent and a browser-session
+    /// cookie stays one. `Max-Age` is at most [`max_age_cap`](Self::max_age_cap); a
+    /// persistent lifetime under one second gives the removal value (see
+    /// [`CookieLifetime`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cookie::{Cookie, SameSite, time};
+    /// use session_cookie::{CookieLifetime, CookieProxy, Token};
+    ///
+    /// # fn main() -> Result<(), session_cookie::ConfigError> {
+    /// // A template with a Max-Age of 2 hours: the cap of every persistent cookie.
+    /// let base = Cookie::build(("__Host-id", "")).path("/").secure(true).http_only(true)
+    ///     .same_site(SameSite::Lax).max_age(time::Duration::hours(2)).build();
+    /// let proxy = CookieProxy::<32>::new(base)?;
+    /// let token = Token::<32>::from_bytes([1; 32]);
+    /// let day = CookieLifetime::Persistent(Duration::from_secs(24 * 3600));
+    /// assert!(proxy.refresh_value_with(&token, day).as_str().contains("; Max-Age=7200;"));
+    /// let browser = proxy.refresh_value_with(&token, CookieLifetime::BrowserSession);
+    /// assert!(!browser.as_str().contains("Max-Age"));
+    /// let none_left = CookieLifetime::Persistent(Duration::ZERO);
+    /// assert_eq!(proxy.refresh_value_with(&token, none_left).as_str(), proxy.end_value().as_str());
+    /// # Ok(()) }
+    /// ```
+    pub fn refresh_value_with(&self, token: &Token<N>, lifetime: CookieLifetime) -> SetCookie {
+        SetCookie::new(self.compiled.value_with(&token.encode(), lifetime))
+    }
+
+    /// The longest `Max-Age` a [persistent](CookieLifetime::Persistent) cookie gets: the
+    /// template's `Max-Age` if it has one, else 400 days (the RFC 6265bis limit).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use session_cookie::CookieProxy;
+    ///
+    /// let cap = CookieProxy::<32>::default().max_age_cap();
+    /// assert_eq!(cap, Duration::from_secs(400 * 24 * 3600));
+    /// ```
+    #[must_use]
+    pub fn max_age_cap(&self) -> Duration {
+        Duration::from_secs(self.compiled.max_age_cap())
     }
 
     /// The `Set-Cookie` value that removes the session cookie (the byte-level form of

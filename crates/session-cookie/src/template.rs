@@ -5,6 +5,7 @@ use core::fmt::Write as _;
 use cookie::{Cookie, Expiration, SameSite};
 
 use crate::ConfigError;
+use crate::lifetime::{CookieLifetime, MaxAge};
 
 /// The RFC 6265bis cap on `Max-Age`: 400 days, in seconds.
 pub(crate) const MAX_AGE_CAP_SECS: i64 = 400 * 24 * 60 * 60;
@@ -32,12 +33,45 @@ pub(crate) struct Compiled {
     pub(crate) domain: Option<Box<str>>,
     /// `; Secure; HttpOnly; SameSite=Lax` and the like: the flags every `Set-Cookie` repeats.
     flags: Box<str>,
+    /// `; Path=/app; Domain=example.com`: the scope attributes.
+    scope: Box<str>,
+    /// The template's `Max-Age` in seconds (1 to [`MAX_AGE_CAP_SECS`]), if any.
+    max_age: Option<u64>,
 }
 
 impl Compiled {
     /// The cookie name (the prefix without its `=`).
     pub(crate) fn name(&self) -> &str {
         self.prefix.strip_suffix('=').unwrap_or(&self.prefix)
+    }
+
+    /// The longest `Max-Age` a persistent cookie gets, in seconds: the template's `Max-Age`
+    /// if it has one, else the RFC 6265bis cap (400 days).
+    pub(crate) fn max_age_cap(&self) -> u64 {
+        self.max_age.unwrap_or(MAX_AGE_CAP_SECS.unsigned_abs())
+    }
+
+    /// The `Set-Cookie` value that sets the cookie to `encoded` (a token) for `lifetime`
+    /// instead of the template's own `Max-Age`: capped at [`max_age_cap`](Self::max_age_cap),
+    /// and the removal value when no time is left.
+    pub(crate) fn value_with(&self, encoded: &str, lifetime: CookieLifetime) -> String {
+        let max_age = match lifetime.resolve(self.max_age_cap()) {
+            MaxAge::Expired => return String::from(&*self.removal),
+            MaxAge::None => None,
+            MaxAge::Secs(secs) => Some(secs),
+        };
+        // `; Max-Age=` and at most 8 digits (400 days is 34,560,000 s).
+        let len = self.prefix.len() + encoded.len() + self.scope.len() + 18 + self.flags.len();
+        let mut value = String::with_capacity(len);
+        value.push_str(&self.prefix);
+        value.push_str(encoded);
+        value.push_str(&self.scope);
+        if let Some(secs) = max_age {
+            // `write!` to a String cannot fail.
+            let _ = write!(value, "; Max-Age={secs}");
+        }
+        value.push_str(&self.flags);
+        value
     }
 
     /// The removal `Set-Cookie` for this cookie's name and flags in another scope: `Path`
@@ -193,7 +227,7 @@ pub(crate) fn compile(
             return Err(ConfigError::MaxAgeTooLong);
         }
         Some(age) if age.whole_seconds() < 1 => return Err(ConfigError::MaxAgeNotPositive),
-        Some(age) => Some(age.whole_seconds()),
+        Some(age) => Some(age.whole_seconds().unsigned_abs()),
     };
     if let Some(Expiration::DateTime(_)) = base.expires() {
         return Err(ConfigError::FixedExpires);
@@ -231,6 +265,8 @@ pub(crate) fn compile(
         path: path.into(),
         domain: domain.map(Into::into),
         flags: flags.into(),
+        scope: scope.into(),
+        max_age,
     })
 }
 
@@ -268,6 +304,61 @@ mod tests {
             &*c.removal,
             "sid=; Path=/app; Domain=example.com; Max-Age=0; \
              Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly; SameSite=Strict"
+        );
+    }
+
+    #[test]
+    fn values_with_a_lifetime() {
+        use core::time::Duration;
+
+        let base = Cookie::build(("sid", "ignored"))
+            .path("/app")
+            .domain("example.com")
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(cookie::time::Duration::hours(1))
+            .build();
+        let c = compile(&base, 3, Transport::HttpsOnly).unwrap();
+        assert_eq!(c.max_age_cap(), 3600);
+        let flags = "; Secure; HttpOnly; SameSite=Strict";
+        let persistent = |secs| CookieLifetime::Persistent(Duration::from_secs(secs));
+        assert_eq!(
+            c.value_with("tok", CookieLifetime::BrowserSession),
+            format!("sid=tok; Path=/app; Domain=example.com{flags}")
+        );
+        assert_eq!(
+            c.value_with("tok", persistent(60)),
+            format!("sid=tok; Path=/app; Domain=example.com; Max-Age=60{flags}")
+        );
+        assert_eq!(
+            c.value_with("tok", persistent(u64::MAX)),
+            format!("sid=tok; Path=/app; Domain=example.com; Max-Age=3600{flags}"),
+            "capped by the template's Max-Age"
+        );
+        assert_eq!(c.value_with("tok", persistent(0)), &*c.removal);
+        // The template's own Max-Age, through value_with, is the suffix start_value writes.
+        assert_eq!(
+            c.value_with("tok", persistent(3600)),
+            format!("sid=tok{}", c.suffix)
+        );
+
+        let session = Cookie::build(("sid", ""))
+            .path("/")
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
+        let c = compile(&session, 3, Transport::HttpsOnly).unwrap();
+        assert_eq!(c.max_age_cap(), 400 * 24 * 3600);
+        assert_eq!(
+            c.value_with("tok", persistent(u64::MAX)),
+            "sid=tok; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax",
+            "capped at 400 days"
+        );
+        assert_eq!(
+            c.value_with("tok", CookieLifetime::BrowserSession),
+            format!("sid=tok{}", c.suffix)
         );
     }
 
