@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod adapter;
+pub mod bearer;
 mod cross_origin;
 mod error;
 #[cfg(feature = "http")]
