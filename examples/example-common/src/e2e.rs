@@ -346,31 +346,24 @@ impl Site {
     /// # }
     /// ```
     pub async fn admin_sql(&self, sql: &str, binds: &[&str]) -> u64 {
+        /// `sql` with `binds` bound, run on `$conn`.
+        macro_rules! run_on {
+            ($conn:expr) => {{
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                query.execute($conn).await.map(|done| done.rows_affected())
+            }};
+        }
         let result = match &self.postgres {
             Some(url) => {
                 let mut conn = PgConnection::connect(url)
                     .await
                     .expect("connect to the site's PostgreSQL database");
-                let mut query = sqlx::query(sql);
-                for bind in binds {
-                    query = query.bind(*bind);
-                }
-                query
-                    .execute(&mut conn)
-                    .await
-                    .map(|done| done.rows_affected())
+                run_on!(&mut conn)
             }
-            None => {
-                let mut query = sqlx::query(sql);
-                for bind in binds {
-                    query = query.bind(*bind);
-                }
-                let mut conn = self.sqlite().await;
-                query
-                    .execute(&mut conn)
-                    .await
-                    .map(|done| done.rows_affected())
-            }
+            None => run_on!(&mut self.sqlite().await),
         };
         result.unwrap_or_else(|err| panic!("{sql}: {err}"))
     }
@@ -1431,6 +1424,14 @@ async fn revoke(client: &reqwest::Client, site: &Site, handle: &str) -> reqwest:
     post_form(client, site, "/sessions/revoke", format!("handle={handle}")).await
 }
 
+/// Each client's `GET /me` is 401.
+async fn assert_signed_out(site: &Site, clients: &[(&str, &reqwest::Client)]) {
+    for (who, client) in clients {
+        let status = me_status(client, site).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{who}");
+    }
+}
+
 async fn me_status(client: &reqwest::Client, site: &Site) -> StatusCode {
     get(client, site, "/me").await.status()
 }
@@ -1567,13 +1568,7 @@ pub async fn the_sessions_page_lists_and_signs_out(site: &Site) {
     assert_eq!(sessions_of(&a, site).await.len(), 3);
     let res = post_form(&a, site, "/sessions/revoke-others", String::new()).await;
     assert_see_other(&res, "/sessions", false, "revoke others");
-    for (who, client) in [("C", &c), ("D", &d)] {
-        assert_eq!(
-            me_status(client, site).await,
-            StatusCode::UNAUTHORIZED,
-            "{who}"
-        );
-    }
+    assert_signed_out(site, &[("C", &c), ("D", &d)]).await;
     let rows = sessions_of(&a, site).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].2, "Agent-A &lt;script&gt;");
@@ -1582,13 +1577,7 @@ pub async fn the_sessions_page_lists_and_signs_out(site: &Site) {
     let e = signed_in(site, "demo", "demo", "Agent-E").await;
     let res = post_form(&a, site, "/sessions/revoke-all", String::new()).await;
     assert_see_other(&res, "/", true, "revoke all");
-    for (who, client) in [("A", &a), ("E", &e)] {
-        assert_eq!(
-            me_status(client, site).await,
-            StatusCode::UNAUTHORIZED,
-            "{who}"
-        );
-    }
+    assert_signed_out(site, &[("A", &a), ("E", &e)]).await;
     assert_eq!(me_status(&eve, site).await, StatusCode::OK, "eve");
 
     // Signing out the current session by its handle is a logout.

@@ -24,7 +24,6 @@
 
 mod args;
 mod ci;
-mod clock;
 mod config;
 mod cookie;
 mod db;
@@ -40,7 +39,6 @@ mod shutdown;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::ci::under_ci;
-pub use crate::clock::{Clock, ManualClock, SystemClock};
 pub use crate::config::{SessionConfig, User};
 pub use crate::cookie::{INSECURE_DEV_COOKIES, cookie_proxy};
 pub use crate::db::{Database, PURGE_INTERVAL, Revoked, SessionStore, SiteDb, SqlBackend};
