@@ -50,6 +50,9 @@ enum State<U> {
 /// must not read each other's entry.
 struct Loaded<U, const N: usize> {
     owner: LoaderId,
+    // Whether the token came by the bearer rules: a `Sessions` with and one without them
+    // (same loader) may see different tokens in one request.
+    bearer: bool,
     entry: Entry<U>,
 }
 
@@ -179,21 +182,27 @@ impl<U> Drop for Call<U> {
 pub(crate) fn call<U, const N: usize>(
     proxy: &CookieProxy<N>,
     loader: &DynLoader<U, N>,
+    bearer: bool,
     req: &HttpRequest,
 ) -> Call<U>
 where
     U: Clone + Send + Sync + 'static,
 {
-    // One header lookup. No `Cookie` header, no entry: the cache is not looked at (the
-    // anonymous path).
+    // One header lookup (two with bearer tokens). No `Cookie` header (and no
+    // `Authorization` header), no entry: the cache is not looked at (the anonymous path).
     let cookies = req.headers().get_all(header::COOKIE);
-    if cookies.as_slice().is_empty() {
+    let authorizations = bearer.then(|| req.headers().get_all(header::AUTHORIZATION));
+    if cookies.as_slice().is_empty()
+        && authorizations
+            .as_ref()
+            .is_none_or(|values| values.as_slice().is_empty())
+    {
         return Call::NoSession;
     }
     let cached = req
         .extensions()
         .get::<Loaded<U, N>>()
-        .filter(|hit| hit.owner == loader.id())
+        .filter(|hit| hit.owner == loader.id() && hit.bearer == bearer)
         .map(|hit| match &hit.entry {
             Entry::Done(outcome) => Call::Done(Some(outcome.clone())),
             Entry::Loading(slot) => Call::Shared {
@@ -204,7 +213,12 @@ where
     if let Some(call) = cached {
         return call;
     }
-    let Some(token) = proxy.load_from_values(cookies.map(|v| v.as_bytes())) else {
+    let cookies = cookies.map(|v| v.as_bytes());
+    let token = match authorizations {
+        None => proxy.load_from_values(cookies),
+        Some(values) => proxy.load_with_bearer(cookies, values.map(|v| v.as_bytes())),
+    };
+    let Some(token) = token else {
         return Call::NoSession;
     };
     let (entry, call) = match loader.start(token) {
@@ -231,6 +245,7 @@ where
     };
     req.extensions_mut().insert(Loaded::<U, N> {
         owner: loader.id(),
+        bearer,
         entry,
     });
     call

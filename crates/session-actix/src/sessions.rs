@@ -10,6 +10,7 @@ use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
 use session_cookie::{CookieProxy, Loader, SyncLoader, Token};
 
 use crate::cache;
+mod bearer;
 use crate::{EndSession, RefreshSession, RequireUser, SessionRejection, StartSession};
 
 /// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
@@ -52,6 +53,8 @@ use crate::{EndSession, RefreshSession, RequireUser, SessionRejection, StartSess
 pub struct Sessions<U, const N: usize = 32> {
     proxy: Arc<CookieProxy<N>>,
     loader: DynLoader<U, N>,
+    // `Authorization: Bearer` accepted too ([`Sessions::with_bearer`]).
+    bearer: bool,
 }
 
 impl<U, const N: usize> Sessions<U, N>
@@ -79,6 +82,7 @@ where
         Self {
             proxy: Arc::new(proxy),
             loader: DynLoader::new(loader),
+            bearer: false,
         }
     }
 
@@ -110,6 +114,7 @@ where
         Self {
             proxy: Arc::new(proxy),
             loader: DynLoader::new_sync(loader),
+            bearer: false,
         }
     }
 
@@ -151,7 +156,7 @@ where
 
     /// [`user`](Self::user) as its concrete type, for the extractors' named futures.
     pub(crate) fn call(&self, req: &HttpRequest) -> cache::Call<U> {
-        cache::call(&self.proxy, &self.loader, req)
+        cache::call(&self.proxy, &self.loader, self.bearer, req)
     }
 
     /// A guard middleware: requests without a user get the 401 (or 500) response and never
@@ -243,7 +248,9 @@ impl<U, const N: usize> Sessions<U, N> {
     ///
     /// The plain function behind [`SessionToken`](crate::SessionToken): every `Cookie`
     /// header's raw bytes go to [`CookieProxy::load_from_values`] (never `req.cookie()`,
-    /// which allocates every cookie and gives up on one non-UTF-8 header).
+    /// which allocates every cookie and gives up on one non-UTF-8 header); with
+    /// [`with_bearer`](Self::with_bearer), with the `Authorization` headers' to
+    /// [`CookieProxy::load_with_bearer`].
     ///
     /// # Examples
     ///
@@ -258,6 +265,12 @@ impl<U, const N: usize> Sessions<U, N> {
     #[must_use]
     pub fn token(&self, req: &HttpRequest) -> Option<Token<N>> {
         let values = req.headers().get_all(header::COOKIE).map(|v| v.as_bytes());
+        if self.bearer {
+            let authorizations = req.headers().get_all(header::AUTHORIZATION);
+            return self
+                .proxy
+                .load_with_bearer(values, authorizations.map(|v| v.as_bytes()));
+        }
         self.proxy.load_from_values(values)
     }
 
@@ -352,6 +365,7 @@ impl<U, const N: usize> Clone for Sessions<U, N> {
         Self {
             proxy: Arc::clone(&self.proxy),
             loader: self.loader.clone(),
+            bearer: self.bearer,
         }
     }
 }

@@ -90,6 +90,19 @@ async fn refresh(
     res
 }
 
+async fn api_login(
+    sessions: Sessions<TestUser>,
+    store: Store,
+    old: MaybeSessionToken<TestUser>,
+) -> Result<String, SessionRejection> {
+    if let MaybeSessionToken(Some(old)) = old {
+        store.remove(&old);
+    }
+    let token = sessions.start_bearer()?;
+    store.insert(&token, "new");
+    Ok(token.encode().as_str().to_owned())
+}
+
 async fn token(token: SessionToken<TestUser>) -> String {
     token_body(&token)
 }
@@ -141,6 +154,11 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
         Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
         Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
     };
+    let sessions = if scenario.bearer {
+        sessions.with_bearer()
+    } else {
+        sessions
+    };
     let app = init_service(
         App::new()
             .wrap(RequireSameOrigin::new(session_conformance::cross_origin()))
@@ -160,6 +178,7 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
                 Route::Webhook.path(),
                 web::route().to(|| async { "webhook" }),
             )
+            .route(Route::ApiLogin.path(), web::route().to(api_login))
             .service(
                 web::scope("/guarded")
                     .wrap(sessions.require_user())

@@ -15,6 +15,9 @@ use crate::rejection::SessionRejection;
 /// than an entry.
 struct Loaded<U, const N: usize> {
     owner: LoaderId,
+    // Whether the token came by the bearer rules: a `Sessions` with and one without them
+    // (same loader) may see different tokens in one request.
+    bearer: bool,
     outcome: Result<Option<U>, LoadError>,
 }
 
@@ -22,6 +25,7 @@ impl<U: Clone, const N: usize> Clone for Loaded<U, N> {
     fn clone(&self) -> Self {
         Self {
             owner: self.owner,
+            bearer: self.bearer,
             outcome: self.outcome.clone(),
         }
     }
@@ -29,31 +33,44 @@ impl<U: Clone, const N: usize> Clone for Loaded<U, N> {
 
 /// The user of the request's session: from the cache, else from the cookie and the loader
 /// (at most once per request), else `None` without calling the loader (and without touching
-/// the extensions) when there is no well-formed token.
+/// the extensions) when there is no well-formed token. With `bearer`, the token comes from
+/// the cookie and the `Authorization` header by `CookieProxy::load_with_bearer`.
 pub(crate) async fn user<U, const N: usize>(
     proxy: &CookieProxy<N>,
     loader: &DynLoader<U, N>,
+    bearer: bool,
     parts: &mut Parts,
 ) -> Result<Option<U>, SessionRejection>
 where
     U: Clone + Send + Sync + 'static,
 {
-    // One header lookup. No `Cookie` header, no entry: the cache is not looked at (the
-    // anonymous path).
+    // One header lookup (two with bearer tokens). No `Cookie` header (and no
+    // `Authorization` header), no entry: the cache is not looked at (the anonymous path).
     let cookies = parts.headers.get_all(header::COOKIE);
-    if cookies.iter().next().is_none() {
+    let authorizations = bearer.then(|| parts.headers.get_all(header::AUTHORIZATION));
+    if cookies.iter().next().is_none()
+        && authorizations
+            .as_ref()
+            .is_none_or(|values| values.iter().next().is_none())
+    {
         return Ok(None);
     }
     let cached = parts
         .extensions
         .get::<Loaded<U, N>>()
-        .filter(|hit| hit.owner == loader.id())
+        .filter(|hit| hit.owner == loader.id() && hit.bearer == bearer)
         .map(|hit| hit.outcome.clone());
     let outcome = match cached {
         Some(outcome) => outcome,
         None => {
-            let Some(token) = proxy.load_from_values(cookies.iter().map(HeaderValue::as_bytes))
-            else {
+            let cookies = cookies.iter().map(HeaderValue::as_bytes);
+            let token = match authorizations {
+                None => proxy.load_from_values(cookies),
+                Some(values) => {
+                    proxy.load_with_bearer(cookies, values.iter().map(HeaderValue::as_bytes))
+                }
+            };
+            let Some(token) = token else {
                 return Ok(None);
             };
             let outcome = match loader.start_ref(&token) {
@@ -66,6 +83,7 @@ where
             }
             parts.extensions.insert(Loaded::<U, N> {
                 owner: loader.id(),
+                bearer,
                 outcome: outcome.clone(),
             });
             outcome

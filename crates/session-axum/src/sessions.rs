@@ -7,6 +7,7 @@ use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
 use session_cookie::{CookieProxy, Loader, SyncLoader, Token};
 
 use crate::cache;
+mod bearer;
 use crate::{EndSession, RefreshSession, RequireUserLayer, SessionRejection, StartSession};
 
 /// The session configuration: the cookie ([`CookieProxy`]) and your store's [`Loader`].
@@ -60,6 +61,8 @@ struct Inner<U, const N: usize> {
     // Its own `Arc` too: the response parts keep it (they do not name `U`).
     proxy: Arc<CookieProxy<N>>,
     loader: DynLoader<U, N>,
+    // `Authorization: Bearer` accepted too ([`Sessions::with_bearer`]).
+    bearer: bool,
 }
 
 impl<U, const N: usize> Sessions<U, N>
@@ -88,6 +91,7 @@ where
             inner: Arc::new(Inner {
                 proxy: Arc::new(proxy),
                 loader: DynLoader::new(loader),
+                bearer: false,
             }),
         }
     }
@@ -121,6 +125,7 @@ where
             inner: Arc::new(Inner {
                 proxy: Arc::new(proxy),
                 loader: DynLoader::new_sync(loader),
+                bearer: false,
             }),
         }
     }
@@ -151,7 +156,8 @@ where
     /// # let _ = is_admin;
     /// ```
     pub async fn user(&self, parts: &mut Parts) -> Result<Option<U>, SessionRejection> {
-        cache::user(&self.inner.proxy, &self.inner.loader, parts).await
+        let inner = &*self.inner;
+        cache::user(&inner.proxy, &inner.loader, inner.bearer, parts).await
     }
 
     /// A guard layer: requests without a user get the 401 (or 500) rejection and never
@@ -196,7 +202,8 @@ impl<U, const N: usize> Sessions<U, N> {
     /// The well-formed session token of a request, if any; the loader is not called.
     ///
     /// The plain function behind [`SessionToken`](crate::SessionToken): the rules are those
-    /// of [`CookieProxy::load`].
+    /// of [`CookieProxy::load`], and with [`with_bearer`](Self::with_bearer) those of
+    /// [`CookieProxy::load_with_bearer`].
     ///
     /// # Examples
     ///
@@ -210,6 +217,9 @@ impl<U, const N: usize> Sessions<U, N> {
     /// ```
     #[must_use]
     pub fn token(&self, headers: &HeaderMap) -> Option<Token<N>> {
+        if self.inner.bearer {
+            return bearer::token(&self.inner.proxy, headers);
+        }
         self.inner.proxy.load(headers)
     }
 

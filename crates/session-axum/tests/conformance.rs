@@ -93,6 +93,18 @@ async fn refresh(
     (cacheable, state.sessions.refresh(&token), "refreshed")
 }
 
+async fn api_login(
+    State(state): State<AppState>,
+    old: Option<SessionToken<TestUser>>,
+) -> Result<String, SessionRejection> {
+    if let Some(old) = old {
+        state.store.remove(&old);
+    }
+    let token = state.sessions.start_bearer()?;
+    state.store.insert(&token, "new");
+    Ok(token.encode().as_str().to_owned())
+}
+
 async fn token(token: SessionToken<TestUser>) -> String {
     token_body(&token)
 }
@@ -141,6 +153,11 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
         Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
         Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
     };
+    let sessions = if scenario.bearer {
+        sessions.with_bearer()
+    } else {
+        sessions
+    };
     let guarded_routes = Router::new()
         .route(Route::Guarded.path(), get(guarded))
         .route_layer(sessions.require_user());
@@ -156,6 +173,7 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
         .route(Route::Both.path(), get(both))
         .route(Route::Twice.path(), get(twice))
         .route(Route::Webhook.path(), any(|| async { "webhook" }))
+        .route(Route::ApiLogin.path(), any(api_login))
         .merge(guarded_routes)
         .with_state(AppState {
             sessions,

@@ -21,6 +21,7 @@
 //! }
 //! ```
 
+mod bearer;
 mod logs;
 mod scenario;
 mod store;

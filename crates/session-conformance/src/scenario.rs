@@ -58,11 +58,15 @@ pub enum Route {
     /// `/webhook`, any method: no extractor, the cross-origin guard's bypassed path; body
     /// `webhook`.
     Webhook,
+    /// `/api/login`, any method: takes the optional token extractor and deletes that record;
+    /// starts a bearer session (`Sessions::start_bearer`), stores `new` under it and answers
+    /// with the encoded token as the whole body, no cookie.
+    ApiLogin,
 }
 
 impl Route {
     /// Every route.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::User,
         Self::Maybe,
         Self::Public,
@@ -75,6 +79,7 @@ impl Route {
         Self::Both,
         Self::Twice,
         Self::Webhook,
+        Self::ApiLogin,
     ];
 
     /// The request path.
@@ -99,6 +104,7 @@ impl Route {
             Self::Both => "/both",
             Self::Twice => "/twice",
             Self::Webhook => "/webhook",
+            Self::ApiLogin => "/api/login",
         }
     }
 }
@@ -171,6 +177,11 @@ pub struct Scenario {
     pub route: Route,
     /// The request's `Cookie` headers, one entry per header, raw bytes (some are not UTF-8).
     pub cookies: Vec<Vec<u8>>,
+    /// The request's `Authorization` headers, one entry per header, raw bytes.
+    pub authorization: Vec<Vec<u8>>,
+    /// Whether the harness's `Sessions` accepts bearer tokens (`Sessions::with_bearer`);
+    /// without it the `Authorization` header must be ignored.
+    pub bearer: bool,
     /// Other request headers, in order (`host`, `origin`, `sec-fetch-site`).
     pub headers: Vec<(&'static str, &'static str)>,
     /// The response status.
@@ -181,6 +192,9 @@ pub struct Scenario {
     pub expect_loader_calls: usize,
     /// The response's `Set-Cookie` headers.
     pub expect_set_cookie: SetCookieRule,
+    /// A bearer session was started: the body (instead of
+    /// [`expect_body`](Self::expect_body)) is a fresh token, stored as `new`.
+    pub expect_new_bearer: bool,
     /// Records the request must have deleted.
     pub expect_deleted: Vec<KnownToken>,
     /// Records the request must have left in place.
@@ -224,7 +238,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 impl Scenario {
-    /// Every request header, in order: the `Cookie` headers, then [`headers`](Self::headers).
+    /// Every request header, in order: the `Cookie` headers, the `Authorization` headers, then
+    /// [`headers`](Self::headers).
     ///
     /// # Examples
     ///
@@ -237,6 +252,11 @@ impl Scenario {
         self.cookies
             .iter()
             .map(|value| ("cookie", value.as_slice()))
+            .chain(
+                self.authorization
+                    .iter()
+                    .map(|value| ("authorization", value.as_slice())),
+            )
             .chain(
                 self.headers
                     .iter()
@@ -273,7 +293,9 @@ impl Scenario {
                 observed.status, self.expect_status
             ));
         }
-        if observed.body != self.expect_body.as_bytes() {
+        if self.expect_new_bearer {
+            check_new_bearer(&observed.body, store, &mut fail);
+        } else if observed.body != self.expect_body.as_bytes() {
             fail(format!(
                 "body {:?} (expected {:?})",
                 String::from_utf8_lossy(&observed.body),
@@ -401,6 +423,23 @@ impl Scenario {
     }
 }
 
+/// The body of a started bearer session: a fresh token, stored as `new`.
+fn check_new_bearer(body: &[u8], store: &TestStore, fail: &mut impl FnMut(String)) {
+    let Ok(fresh) = Token::<32>::decode(body) else {
+        fail(format!(
+            "body {:?} is not a token",
+            String::from_utf8_lossy(body)
+        ));
+        return;
+    };
+    if KnownToken::ALL.iter().any(|t| t.token() == fresh) {
+        fail("the new session reuses a token the client could know".to_owned());
+    }
+    if store.name_of(&fresh).as_deref() != Some("new") {
+        fail("the new session's record is not stored".to_owned());
+    }
+}
+
 /// Raw `Cookie` header values.
 fn headers<const K: usize>(values: [&[u8]; K]) -> Vec<Vec<u8>> {
     values.iter().map(|v| v.to_vec()).collect()
@@ -434,11 +473,14 @@ pub fn scenarios() -> Vec<Scenario> {
         method: "GET",
         route,
         cookies,
+        authorization: Vec::new(),
+        bearer: false,
         headers: Vec::new(),
         expect_status: status,
         expect_body: body,
         expect_loader_calls: calls,
         expect_set_cookie: SetCookieRule::None,
+        expect_new_bearer: false,
         expect_deleted: Vec::new(),
         expect_kept: Vec::new(),
         expect_refusal: None,
@@ -708,6 +750,7 @@ pub fn scenarios() -> Vec<Scenario> {
     ]);
 
     table.extend(cross_origin_rows(&ada));
+    table.extend(crate::bearer::rows());
     table
 }
 
@@ -732,11 +775,14 @@ fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
         method,
         route,
         cookies: one(ada),
+        authorization: Vec::new(),
+        bearer: false,
         headers: headers.to_vec(),
         expect_status: 200,
         expect_body: "",
         expect_loader_calls: 0,
         expect_set_cookie: SetCookieRule::None,
+        expect_new_bearer: false,
         expect_deleted: Vec::new(),
         expect_kept: Vec::new(),
         expect_refusal: None,
@@ -902,14 +948,21 @@ mod tests {
             Route::Both,
             Route::Twice,
         ];
+        let found = |s: &Scenario| {
+            if s.bearer {
+                proxy.load_with_bearer(&s.cookies, &s.authorization)
+            } else {
+                proxy.load_from_values(&s.cookies)
+            }
+        };
         for scenario in scenarios().iter().filter(|s| asks.contains(&s.route)) {
-            let found = proxy.load_from_values(&scenario.cookies);
+            let found = found(scenario);
             let called = scenario.expect_loader_calls > 0;
             assert_eq!(found.is_some(), called, "{}", scenario.name);
         }
         // The token extractor answers exactly when there is a token, and never loads.
         for scenario in scenarios().iter().filter(|s| s.route == Route::Token) {
-            let found = proxy.load_from_values(&scenario.cookies);
+            let found = found(scenario);
             let answered = scenario.expect_status == 200;
             assert_eq!(found.is_some(), answered, "{}", scenario.name);
             assert_eq!(scenario.expect_loader_calls, 0, "{}", scenario.name);
