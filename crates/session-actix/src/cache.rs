@@ -191,11 +191,8 @@ where
     // One header lookup (two with bearer tokens). No `Cookie` header (and no
     // `Authorization` header), no entry: the cache is not looked at (the anonymous path).
     let cookies = req.headers().get_all(header::COOKIE);
-    let authorizations = bearer.then(|| req.headers().get_all(header::AUTHORIZATION));
     if cookies.as_slice().is_empty()
-        && authorizations
-            .as_ref()
-            .is_none_or(|values| values.as_slice().is_empty())
+        && !(bearer && req.headers().contains_key(header::AUTHORIZATION))
     {
         return Call::NoSession;
     }
@@ -214,9 +211,11 @@ where
         return call;
     }
     let cookies = cookies.map(|v| v.as_bytes());
-    let token = match authorizations {
-        None => proxy.load_from_values(cookies),
-        Some(values) => proxy.load_with_bearer(cookies, values.map(|v| v.as_bytes())),
+    let token = if bearer {
+        let values = req.headers().get_all(header::AUTHORIZATION);
+        proxy.load_with_bearer(cookies, values.map(|v| v.as_bytes()))
+    } else {
+        proxy.load_from_values(cookies)
     };
     let Some(token) = token else {
         return Call::NoSession;

@@ -47,11 +47,8 @@ where
     // One header lookup (two with bearer tokens). No `Cookie` header (and no
     // `Authorization` header), no entry: the cache is not looked at (the anonymous path).
     let cookies = parts.headers.get_all(header::COOKIE);
-    let authorizations = bearer.then(|| parts.headers.get_all(header::AUTHORIZATION));
     if cookies.iter().next().is_none()
-        && authorizations
-            .as_ref()
-            .is_none_or(|values| values.iter().next().is_none())
+        && !(bearer && parts.headers.contains_key(header::AUTHORIZATION))
     {
         return Ok(None);
     }
@@ -64,11 +61,11 @@ where
         Some(outcome) => outcome,
         None => {
             let cookies = cookies.iter().map(HeaderValue::as_bytes);
-            let token = match authorizations {
-                None => proxy.load_from_values(cookies),
-                Some(values) => {
-                    proxy.load_with_bearer(cookies, values.iter().map(HeaderValue::as_bytes))
-                }
+            let token = if bearer {
+                let values = parts.headers.get_all(header::AUTHORIZATION);
+                proxy.load_with_bearer(cookies, values.iter().map(HeaderValue::as_bytes))
+            } else {
+                proxy.load_from_values(cookies)
             };
             let Some(token) = token else {
                 return Ok(None);
