@@ -50,7 +50,8 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
 ///
 /// `None` (no such user) still costs one Argon2 verification, against a dummy hash, so the
 /// response time does not tell which names exist. Any store can look its user up and hand
-/// the hash (or `None`) here; [`Store::verify_password`] does the same inline.
+/// the hash (or `None`) here, as [`SiteDb::verify_password`](crate::SiteDb::verify_password)
+/// does.
 ///
 /// # Errors
 ///
