@@ -13,6 +13,9 @@
 //!   at half the idle timeout;
 //! * rotation, revoke one / all of a user / all others, list, revoke by handle (another
 //!   user's handle refused), labels;
+//! * remember me: the persistent flag round trips (create, insert, list), rotation keeps it,
+//!   and a persistent cookie's `Max-Age` is the time left until the absolute deadline,
+//!   capped by the cookie proxy;
 //! * purge never deleting a live session;
 //! * races: concurrent creates, concurrent inserts of one token, revoke-all racing loads
 //!   (each load sees the session whole or gone);
@@ -66,7 +69,7 @@ pub use crate::scenarios::{
 };
 
 /// How many scenarios every backend runs: the table plus the injected outage.
-pub const SCENARIOS: usize = 23;
+pub const SCENARIOS: usize = 26;
 
 /// The longest a scenario may take before it counts as hung.
 pub const SCENARIO_BUDGET: Duration = Duration::from_secs(300);

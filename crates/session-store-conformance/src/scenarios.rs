@@ -9,8 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use session_cookie::cookie::{Cookie, SameSite};
+use session_cookie::{CookieLifetime, CookieProxy};
 use session_store::{
-    Backend, Error, ErrorKind, Handle, Loader, MAX_LABEL_BYTES, ManualClock, Policy, Session, Store,
+    Backend, CreateOptions, Error, ErrorKind, Handle, Loader, MAX_LABEL_BYTES, ManualClock, Policy,
+    Session, Store,
 };
 use session_token::Token;
 use tokio::sync::Barrier;
@@ -101,6 +104,18 @@ pub(crate) fn table<H: Harness>() -> Vec<(&'static str, Run<H>)> {
         scenario!("revoke all others", revoke_others),
         scenario!("list a user's live sessions", list),
         scenario!("labels: kept, clipped, optional", labels),
+        scenario!(
+            "remember me: the persistent flag round trips",
+            persistent_round_trip
+        ),
+        scenario!(
+            "remember me: rotation keeps the choice",
+            rotate_keeps_persistence
+        ),
+        scenario!(
+            "remember me: Max-Age capped by the time left and the proxy",
+            persistent_max_age
+        ),
         scenario!("revoke by handle, only for its own user", revoke_by_handle),
         scenario!("purge never deletes a live session", purge),
         scenario!("concurrent creates never collide", concurrent_creates),
@@ -576,6 +591,200 @@ async fn labels<H: Harness>(h: Arc<H>) {
         ctx.live(&token, "empty label").await.label.as_deref(),
         Some("")
     );
+}
+
+async fn persistent_round_trip<H: Harness>(h: Arc<H>) {
+    let ctx = Ctx::new(&*h).await;
+    let store = &ctx.store;
+    let remember = CreateOptions::new().with_persistent(true);
+    let remembered = store
+        .create_with(user::<H>(1), remember)
+        .await
+        .must("create_with");
+    let labelled = store
+        .create_with(user::<H>(1), remember.with_label("phone"))
+        .await
+        .must("create_with");
+    let forgotten = store
+        .create_with(user::<H>(1), CreateOptions::new().with_label("kiosk"))
+        .await
+        .must("create_with");
+    let plain = ctx.create(1).await;
+    let inserted = Token::<32>::generate().expect("OS RNG");
+    store
+        .insert_with(&inserted, user::<H>(1), remember)
+        .await
+        .must("insert_with");
+    let by_insert = Token::<32>::generate().expect("OS RNG");
+    store
+        .insert(&by_insert, user::<H>(1), Some("old API"))
+        .await
+        .must("insert");
+    let expected = [
+        (&remembered, true, None),
+        (&labelled, true, Some("phone")),
+        (&forgotten, false, Some("kiosk")),
+        (&plain, false, None),
+        (&inserted, true, None),
+        (&by_insert, false, Some("old API")),
+    ];
+    for (token, persistent, label) in expected {
+        let session = ctx.live(token, "created").await;
+        assert_eq!(session.persistent, persistent, "{label:?}");
+        assert_eq!(session.label.as_deref(), label);
+        assert_eq!(session.expires_at, T0 + ABSOLUTE);
+        let record = store.backend().inner().get(&token.hash()).await;
+        let record = record.map_err(Error::backend).must("get").expect("stored");
+        assert_eq!(record.persistent, persistent, "the record, {label:?}");
+    }
+    // Touched and listed: the flag stays.
+    ctx.at(TOUCH);
+    assert!(ctx.live(&remembered, "touched").await.persistent);
+    assert!(!ctx.live(&plain, "touched").await.persistent);
+    let listed = store.list(&user::<H>(1)).await.must("list");
+    assert_eq!(listed.len(), expected.len());
+    for (token, persistent, _) in expected {
+        let session = listed
+            .iter()
+            .find(|s| s.handle == handle_of(token))
+            .expect("listed");
+        assert_eq!(session.persistent, persistent);
+    }
+    // A refused insert changes nothing, the flag included.
+    let again = store
+        .insert_with(&plain, user::<H>(1), remember)
+        .await
+        .map_err(|e| e.kind());
+    assert_eq!(again, Err(ErrorKind::AlreadyExists));
+    assert!(
+        !ctx.live(&plain, "after the refused insert")
+            .await
+            .persistent
+    );
+}
+
+async fn rotate_keeps_persistence<H: Harness>(h: Arc<H>) {
+    let ctx = Ctx::new(&*h).await;
+    let store = &ctx.store;
+    let remember = CreateOptions::new().with_persistent(true);
+    let remembered = store
+        .create_with(user::<H>(1), remember.with_label("laptop"))
+        .await
+        .must("create_with");
+    let forgotten = ctx.create(1).await;
+    ctx.at(100);
+    let remembered = store
+        .rotate(&remembered)
+        .await
+        .must("rotate")
+        .expect("live");
+    let forgotten = store.rotate(&forgotten).await.must("rotate").expect("live");
+    ctx.at(200);
+    let remembered = store
+        .rotate(&remembered)
+        .await
+        .must("rotate")
+        .expect("live");
+    let session = ctx.live(&remembered, "rotated twice").await;
+    assert!(session.persistent, "rotation keeps a persistent cookie");
+    assert_eq!(session.label.as_deref(), Some("laptop"));
+    assert_eq!(session.expires_at, T0 + ABSOLUTE);
+    let session = ctx.live(&forgotten, "rotated").await;
+    assert!(
+        !session.persistent,
+        "rotation keeps a browser-session cookie"
+    );
+    let record = store.backend().inner().get(&remembered.hash()).await;
+    let record = record.map_err(Error::backend).must("get").expect("stored");
+    assert!(record.persistent);
+}
+
+async fn persistent_max_age<H: Harness>(h: Arc<H>) {
+    let ctx = Ctx::new(&*h).await;
+    let store = &ctx.store;
+    let secs = |s: i64| CookieLifetime::Persistent(Duration::from_secs(s.unsigned_abs()));
+    // At login, from the policy: the whole absolute lifetime.
+    assert_eq!(store.policy().cookie_lifetime(true), secs(ABSOLUTE));
+    assert_eq!(
+        store.policy().cookie_lifetime(false),
+        CookieLifetime::BrowserSession
+    );
+    let remember = CreateOptions::new().with_persistent(true);
+    let mut token = store
+        .create_with(user::<H>(1), remember)
+        .await
+        .must("create_with");
+    let plain = ctx.create(1).await;
+    // A template Max-Age of 30 minutes caps the cookie; the default proxy caps at 400 days.
+    let capped = CookieProxy::<32>::new(
+        Cookie::build(("__Host-id", ""))
+            .path("/")
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(session_cookie::cookie::time::Duration::seconds(1800))
+            .build(),
+    )
+    .expect("a valid template");
+    let uncapped = CookieProxy::<32>::default();
+    let max_age = |proxy: &CookieProxy, token: &Token, lifetime| {
+        let value = proxy.refresh_value_with(token, lifetime);
+        let value = value.as_str();
+        assert!(
+            value.contains(token.encode().as_str()),
+            "the token is written"
+        );
+        value
+            .split("; ")
+            .find_map(|a| a.strip_prefix("Max-Age="))
+            .map(|n| n.parse::<i64>().expect("Max-Age digits"))
+    };
+    // Active every 5 minutes (within the idle timeout) to one second before the deadline,
+    // rotated halfway: the cookie's Max-Age counts down to the absolute deadline, never past.
+    let steps = (0..ABSOLUTE)
+        .step_by(300)
+        .chain([ABSOLUTE - 1800, ABSOLUTE - 1799, ABSOLUTE - 1]);
+    let mut steps: Vec<i64> = steps.collect();
+    steps.sort_unstable();
+    steps.dedup();
+    for t in steps {
+        ctx.at(t);
+        if t == 1800 {
+            token = store.rotate(&token).await.must("rotate").expect("live");
+        }
+        let session = ctx.live(&token, &format!("at +{t}")).await;
+        let left = ABSOLUTE - t;
+        let lifetime = session.cookie_lifetime(store.now());
+        assert_eq!(lifetime, secs(left), "at +{t}");
+        assert_eq!(
+            max_age(&capped, &token, lifetime),
+            Some(left.min(1800)),
+            "capped proxy at +{t}"
+        );
+        assert_eq!(
+            max_age(&uncapped, &token, lifetime),
+            Some(left),
+            "default proxy at +{t}"
+        );
+        // The browser-session one never gets a Max-Age, whatever the template says.
+        let session = ctx.live(&plain, &format!("plain at +{t}")).await;
+        let lifetime = session.cookie_lifetime(store.now());
+        assert_eq!(lifetime, CookieLifetime::BrowserSession);
+        assert_eq!(max_age(&capped, &plain, lifetime), None);
+    }
+    // At the deadline the session is gone; a cookie refreshed from a stale copy ends.
+    let stale = ctx.live(&token, "one second left").await;
+    ctx.at(ABSOLUTE);
+    assert_eq!(stale.cookie_lifetime(store.now()), secs(0));
+    let value = uncapped.refresh_value_with(&token, stale.cookie_lifetime(store.now()));
+    assert_eq!(value.as_str(), uncapped.end_value().as_str());
+    ctx.at(ABSOLUTE + 10);
+    assert_eq!(
+        stale.cookie_lifetime(store.now()),
+        secs(0),
+        "never negative"
+    );
+    ctx.gone(&token, "at the absolute deadline").await;
 }
 
 async fn revoke_by_handle<H: Harness>(h: Arc<H>) {

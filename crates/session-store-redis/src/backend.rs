@@ -377,7 +377,8 @@ impl<U: UserId> Backend for RedisBackend<U> {
             .arg(self.idle)
             .arg(self.prefix.as_ref())
             .arg(if r.label.is_some() { "1" } else { "0" })
-            .arg(r.label.as_deref().unwrap_or_default());
+            .arg(r.label.as_deref().unwrap_or_default())
+            .arg(if r.persistent { "1" } else { "0" });
         let stored: i64 = call.invoke_async(&mut self.conn()).await?;
         Ok(stored == 1)
     }
@@ -385,11 +386,11 @@ impl<U: UserId> Backend for RedisBackend<U> {
     async fn get(&self, key: &[u8; 32]) -> Result<Option<Record<U>>, BackendError> {
         let fields: Vec<Option<Vec<u8>>> = redis::cmd("HMGET")
             .arg(self.session_key(key))
-            .arg(&["user", "created", "seen", "expires", "label"])
+            .arg(&["user", "created", "seen", "expires", "label", "persistent"])
             .query_async(&mut self.conn())
             .await?;
-        let [user, created, seen, expires, label] =
-            <[_; 5]>::try_from(fields).map_err(|_| BackendError::Malformed)?;
+        let [user, created, seen, expires, label, persistent] =
+            <[_; 6]>::try_from(fields).map_err(|_| BackendError::Malformed)?;
         let Some(user) = user else {
             return Ok(None);
         };
@@ -400,6 +401,7 @@ impl<U: UserId> Backend for RedisBackend<U> {
             last_seen_at: int(seen.as_deref())?,
             expires_at: int(expires.as_deref())?,
             label: text(label)?,
+            persistent: flag(persistent.as_deref())?,
         }))
     }
 
@@ -481,15 +483,16 @@ impl<U: UserId> Backend for RedisBackend<U> {
             .arg(cutoff.seen_after);
         let values: Vec<Option<Vec<u8>>> = call.invoke_async(&mut self.conn()).await?;
         let mut records = values
-            .chunks(5)
+            .chunks(6)
             .map(|row| match row {
-                [Some(member), created, seen, expires, label] => Ok(Record {
+                [Some(member), created, seen, expires, label, persistent] => Ok(Record {
                     key: unhex(member).ok_or(BackendError::Malformed)?,
                     user_id: user.clone(),
                     created_at: int(created.as_deref())?,
                     last_seen_at: int(seen.as_deref())?,
                     expires_at: int(expires.as_deref())?,
                     label: text(label.clone())?,
+                    persistent: flag(persistent.as_deref())?,
                 }),
                 _ => Err(BackendError::Malformed),
             })
@@ -611,6 +614,16 @@ fn int(field: Option<&[u8]>) -> Result<i64, BackendError> {
         .ok_or(BackendError::Malformed)
 }
 
+/// The stored `persistent` flag: `1`, or absent for a browser-session cookie (and for
+/// sessions stored before the field existed).
+fn flag(field: Option<&[u8]>) -> Result<bool, BackendError> {
+    match field {
+        None => Ok(false),
+        Some(b"1") => Ok(true),
+        Some(_) => Err(BackendError::Malformed),
+    }
+}
+
 /// A stored label: UTF-8, or absent.
 fn text(field: Option<Vec<u8>>) -> Result<Option<String>, BackendError> {
     field
@@ -636,6 +649,79 @@ mod tests {
         assert_eq!(unhex(&text.as_bytes()[1..]), None);
     }
 
+    /// A session stored before the `persistent` field existed (no such field) loads, lists
+    /// and rotates as a browser-session cookie; a new one keeps the choice in the field.
+    #[tokio::test(flavor = "current_thread")]
+    async fn sessions_without_the_persistent_field_are_browser_sessions() {
+        use session_store::{CookieLifetime, CreateOptions, Token};
+
+        let Some(server) = crate::test_util::RedisServer::start_or_skip("persistent_field") else {
+            return;
+        };
+        let backend = RedisBackend::<i64>::connect(&server.url(), Policy::default())
+            .await
+            .expect("connect");
+        let store = backend.clone().into_store();
+        let old = Token::<32>::generate().expect("OS RNG");
+        let now = store.now();
+        let mut conn = backend.conn();
+        let key = backend.session_key(&old.hash());
+        let () = redis::cmd("HSET")
+            .arg(&key)
+            .arg(&[
+                "user",
+                "7",
+                "created",
+                &now.to_string(),
+                "seen",
+                &now.to_string(),
+            ])
+            .arg(&["expires", &(now + 3600).to_string()])
+            .query_async(&mut conn)
+            .await
+            .expect("HSET");
+        let () = redis::cmd("ZADD")
+            .arg(backend.user_key(&7))
+            .arg((now + 3600) * 1000) // the instant its key expires, in ms
+            .arg(hex(&old.hash()))
+            .query_async(&mut conn)
+            .await
+            .expect("ZADD");
+        let session = store
+            .load(&old)
+            .await
+            .expect("load")
+            .expect("the old session");
+        assert!(!session.persistent);
+        assert_eq!(session.cookie_lifetime(now), CookieLifetime::BrowserSession);
+        let remembered = store
+            .create_with(7, CreateOptions::new().with_persistent(true))
+            .await
+            .expect("create_with");
+        let field: Option<String> = redis::cmd("HGET")
+            .arg(backend.session_key(&remembered.hash()))
+            .arg("persistent")
+            .query_async(&mut conn)
+            .await
+            .expect("HGET");
+        assert_eq!(field.as_deref(), Some("1"));
+        let listed = store.list(&7).await.expect("list");
+        let flags: Vec<bool> = listed.iter().map(|s| s.persistent).collect();
+        assert_eq!(flags.iter().filter(|&&p| p).count(), 1, "{flags:?}");
+        assert_eq!(flags.len(), 2);
+        let rotated = store.rotate(&old).await.expect("rotate").expect("live");
+        let session = store.load(&rotated).await.expect("load").expect("live");
+        assert!(!session.persistent, "still a browser-session cookie");
+        // A flag this crate never writes is a malformed record, not a guess.
+        let () = redis::cmd("HSET")
+            .arg(backend.session_key(&rotated.hash()))
+            .arg(&["persistent", "yes"])
+            .query_async(&mut conn)
+            .await
+            .expect("HSET");
+        assert!(store.load(&rotated).await.is_err());
+    }
+
     #[test]
     fn fields_parse_strictly() {
         assert_eq!(int(Some(b"-12")).ok(), Some(-12));
@@ -643,5 +729,9 @@ mod tests {
         assert!(int(None).is_err());
         assert_eq!(text(None).ok(), Some(None));
         assert!(text(Some(vec![0xff])).is_err());
+        assert_eq!(flag(None).ok(), Some(false));
+        assert_eq!(flag(Some(b"1")).ok(), Some(true));
+        assert!(flag(Some(b"0")).is_err());
+        assert!(flag(Some(b"true")).is_err());
     }
 }

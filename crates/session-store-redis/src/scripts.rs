@@ -3,8 +3,10 @@
 //!
 //! Keys (`P` is the backend's prefix):
 //!
-//! * `P s:{hex(token hash)}`: a hash with `user`, `created`, `seen`, `expires` and, if the
-//!   session has one, `label`; its TTL ends the session's key when the policy would (see
+//! * `P s:{hex(token hash)}`: a hash with `user`, `created`, `seen`, `expires`, `label` if
+//!   the session has one, and `persistent` = `1` if its cookie is persistent ("remember
+//!   me"; absent, as in sessions stored before the field existed: a browser-session
+//!   cookie); its TTL ends the session's key when the policy would (see
 //!   `ttl` below).
 //! * `P u:{user id bytes}`: the user's index, a sorted set of the hex keys of the user's
 //!   sessions, each scored with the instant its session key expires (Redis's clock, in
@@ -72,7 +74,7 @@ end
 /// the user's index. 1 if stored, 0 if the key was taken.
 ///
 /// KEYS: session key, user index. ARGV: member (hex key), user, created, seen, expires,
-/// idle (-1: none), prefix, has label (`1`/`0`), label.
+/// idle (-1: none), prefix, has label (`1`/`0`), label, persistent (`1`/`0`).
 const INSERT: &str = concat!(
     prelude!(),
     r"
@@ -81,6 +83,10 @@ local fields = {'user', ARGV[2], 'created', ARGV[3], 'seen', ARGV[4], 'expires',
 if ARGV[8] == '1' then
   fields[#fields + 1] = 'label'
   fields[#fields + 1] = ARGV[9]
+end
+if ARGV[10] == '1' then
+  fields[#fields + 1] = 'persistent'
+  fields[#fields + 1] = '1'
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 -- Members whose key Redis expired; a member whose key is still there (a clock moved, a
@@ -200,8 +206,8 @@ end
 return 0
 ";
 
-/// The user's live sessions, five values each: member, created, seen, expires, label (nil
-/// for none). Reads only.
+/// The user's live sessions, six values each: member, created, seen, expires, label (nil
+/// for none), persistent (nil for a browser-session cookie). Reads only.
 ///
 /// KEYS: user index. ARGV: prefix, user, now, seen after.
 const LIST: &str = r"
@@ -209,13 +215,14 @@ local out = {}
 local now, seen_after = tonumber(ARGV[3]), tonumber(ARGV[4])
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local f = redis.call('HMGET', ARGV[1] .. 's:' .. member,
-                       'user', 'created', 'seen', 'expires', 'label')
+                       'user', 'created', 'seen', 'expires', 'label', 'persistent')
   if f[1] == ARGV[2] and tonumber(f[4]) > now and tonumber(f[3]) > seen_after then
     out[#out + 1] = member
     out[#out + 1] = f[2]
     out[#out + 1] = f[3]
     out[#out + 1] = f[4]
     out[#out + 1] = f[5]
+    out[#out + 1] = f[6]
   end
 end
 return out

@@ -164,6 +164,10 @@ impl<DB: Dialect, U: UserId<DB>> SqlxBackend<DB, U> {
     /// expiry columns, for purging). What [`migrate`](Self::migrate) runs, for your own
     /// migration files.
     ///
+    /// A table created before the `persistent` column ("remember me") existed needs it added
+    /// ([`migrate`](Self::migrate) does so): `ALTER TABLE sessions ADD COLUMN persistent
+    /// BOOLEAN NOT NULL DEFAULT FALSE` (old sessions stay browser-session ones).
+    ///
     /// # Examples
     ///
     /// ```
@@ -184,8 +188,9 @@ impl<DB: Dialect, U: UserId<DB>> SqlxBackend<DB, U> {
     }
 
     /// Creates the table and its indexes if they do not exist, in one transaction (on
-    /// PostgreSQL under an advisory lock, so several instances may start at once). Run it at
-    /// start-up; running it again changes nothing.
+    /// PostgreSQL under an advisory lock, so several instances may start at once), and adds
+    /// the `persistent` column to a table made before it existed (its rows stay valid:
+    /// browser-session cookies). Run it at start-up; running it again changes nothing.
     ///
     /// # Errors
     ///
@@ -199,15 +204,49 @@ impl<DB: Dialect, U: UserId<DB>> SqlxBackend<DB, U> {
     where
         for<'c> &'c Pool<DB>: sqlx::Executor<'c, Database = DB>,
     {
+        let table = &self.table;
+        let upgrade = if DB::ADD_COLUMN_IF_NOT_EXISTS {
+            format!("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {PERSISTENT_COLUMN};")
+        } else {
+            String::new()
+        };
         let script = format!(
-            "BEGIN;\n{}\n{}\nCOMMIT;",
+            "BEGIN;\n{}\n{}\n{upgrade}\nCOMMIT;",
             DB::MIGRATE_PRELUDE,
             self.schema()
         );
         sqlx::raw_sql(&script).execute(&self.pool).await?;
+        if !DB::ADD_COLUMN_IF_NOT_EXISTS && !self.has_persistent_column().await? {
+            let add = format!("ALTER TABLE {table} ADD COLUMN {PERSISTENT_COLUMN}");
+            if let Err(err) = sqlx::raw_sql(&add).execute(&self.pool).await {
+                // Another instance migrating at the same moment may have added it first.
+                if !self.has_persistent_column().await? {
+                    return Err(err);
+                }
+            }
+        }
         Ok(())
     }
+
+    /// Whether the table has the `persistent` column (SQLite's `pragma_table_info`; only
+    /// asked where `ADD COLUMN IF NOT EXISTS` does not exist).
+    async fn has_persistent_column(&self) -> Result<bool, sqlx::Error>
+    where
+        for<'c> &'c Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    {
+        // The table name is checked (`with_table`): a plain lowercase identifier.
+        let query = format!(
+            "SELECT 1 FROM pragma_table_info('{}') WHERE name = 'persistent'",
+            self.table
+        );
+        let rows = sqlx::raw_sql(&query).fetch_all(&self.pool).await?;
+        Ok(!rows.is_empty())
+    }
 }
+
+/// The `persistent` column ("remember me"): a default, so that rows written before it
+/// existed are browser-session cookies.
+const PERSISTENT_COLUMN: &str = "persistent BOOLEAN NOT NULL DEFAULT FALSE";
 
 fn schema(table: &str, key_type: &str, user_type: &str) -> String {
     format!(
@@ -217,7 +256,8 @@ fn schema(table: &str, key_type: &str, user_type: &str) -> String {
     created_at BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
-    label TEXT
+    label TEXT,
+    {PERSISTENT_COLUMN}
 );
 CREATE INDEX IF NOT EXISTS {table}_user_id ON {table} (user_id, created_at);
 CREATE INDEX IF NOT EXISTS {table}_expires_at ON {table} (expires_at);
@@ -246,12 +286,13 @@ impl Queries {
     fn new(t: &str) -> Self {
         Self {
             insert: format!(
-                "INSERT INTO {t} (token_hash, user_id, created_at, last_seen_at, expires_at, label) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_hash) DO NOTHING"
+                "INSERT INTO {t} \
+                 (token_hash, user_id, created_at, last_seen_at, expires_at, label, persistent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (token_hash) DO NOTHING"
             ),
             get: format!(
-                "SELECT user_id, created_at, last_seen_at, expires_at, label FROM {t} \
-                 WHERE token_hash = $1"
+                "SELECT user_id, created_at, last_seen_at, expires_at, label, persistent \
+                 FROM {t} WHERE token_hash = $1"
             ),
             touch: format!(
                 "UPDATE {t} SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2"
@@ -270,8 +311,8 @@ impl Queries {
                 "DELETE FROM {t} WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2"
             ),
             list: format!(
-                "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, label FROM {t} \
-                 WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
+                "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, label, \
+                 persistent FROM {t} WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
                  ORDER BY created_at, token_hash"
             ),
             purge: format!("DELETE FROM {t} WHERE expires_at <= $1 OR last_seen_at <= $2"),
@@ -337,6 +378,7 @@ macro_rules! backend_for {
                     .bind(r.last_seen_at)
                     .bind(r.expires_at)
                     .bind(r.label.as_deref())
+                    .bind(r.persistent)
                     .execute(&self.pool)
                     .await?;
                 Ok(done.rows_affected() == 1)
@@ -359,6 +401,7 @@ macro_rules! backend_for {
                         last_seen_at: row.try_get(2)?,
                         expires_at: row.try_get(3)?,
                         label: row.try_get(4)?,
+                        persistent: row.try_get(5)?,
                     })
                 })
                 .transpose()
@@ -460,6 +503,7 @@ macro_rules! backend_for {
                             last_seen_at: row.try_get(3)?,
                             expires_at: row.try_get(4)?,
                             label: row.try_get(5)?,
+                            persistent: row.try_get(6)?,
                         })
                     })
                     .collect()
@@ -503,5 +547,6 @@ mod tests {
         let schema = schema("auth", "BLOB", "TEXT");
         assert_eq!(schema.matches("auth").count(), 7);
         assert!(!schema.contains("sessions"));
+        assert!(schema.contains("label TEXT,\n    persistent BOOLEAN NOT NULL DEFAULT FALSE\n);"));
     }
 }

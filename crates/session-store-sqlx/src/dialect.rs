@@ -22,6 +22,11 @@ pub trait Dialect: Database + sealed::Sealed {
     /// advisory lock, so that two instances migrating at once do not collide).
     #[doc(hidden)]
     const MIGRATE_PRELUDE: &'static str;
+
+    /// Whether `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` exists (PostgreSQL); without it
+    /// (SQLite), `migrate` looks for a missing column before adding it.
+    #[doc(hidden)]
+    const ADD_COLUMN_IF_NOT_EXISTS: bool;
 }
 
 mod sealed {
@@ -35,6 +40,7 @@ impl sealed::Sealed for sqlx::Sqlite {}
 impl Dialect for sqlx::Sqlite {
     const KEY_TYPE: &'static str = "BLOB";
     const MIGRATE_PRELUDE: &'static str = "";
+    const ADD_COLUMN_IF_NOT_EXISTS: bool = false;
 }
 
 #[cfg(feature = "postgres")]
@@ -46,6 +52,7 @@ impl Dialect for sqlx::Postgres {
     // One lock for every session table: migrations are rare and short. The key is
     // "sessions" in ASCII.
     const MIGRATE_PRELUDE: &'static str = "SELECT pg_advisory_xact_lock(8315178082434035315);";
+    const ADD_COLUMN_IF_NOT_EXISTS: bool = true;
 }
 
 /// A user id type the `user_id` column can hold, with its column type in `DB`.

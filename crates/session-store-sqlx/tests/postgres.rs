@@ -83,12 +83,94 @@ fn inside_pg_virtualenv(marker: PathBuf) {
         .build()
         .expect("a tokio runtime");
     runtime.block_on(async {
+        migrate_adds_the_persistent_column_to_an_old_table().await;
         // One after another: the "server stopped" scenario stops the one cluster. It runs
         // once (about 15 s: every operation waits out the pool's acquire timeout).
         conformance::<i64>(vec![Outage::ClosedPool, Outage::ServerStopped]).await;
         conformance::<String>(vec![Outage::ClosedPool]).await;
         conformance::<Vec<u8>>(vec![Outage::ClosedPool]).await;
     });
+}
+
+/// `migrate` adds the `persistent` column ("remember me") to a table made before it,
+/// idempotently, also when several instances migrate at once; old rows load as
+/// browser-session cookies.
+async fn migrate_adds_the_persistent_column_to_an_old_table() {
+    use session_store::{CreateOptions, Policy, Token};
+    use session_store_sqlx::PgStore;
+
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(PgConnectOptions::new())
+        .await
+        .expect("connect to the pg_virtualenv cluster");
+    sqlx::raw_sql(
+        "CREATE TABLE old_sessions (
+            token_hash BYTEA PRIMARY KEY CHECK (length(token_hash) = 32),
+            user_id BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            last_seen_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            label TEXT
+        );",
+    )
+    .execute(&pool)
+    .await
+    .expect("the old table");
+    let old = Token::<32>::generate().expect("OS RNG");
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs(),
+    )
+    .expect("in range");
+    sqlx::query("INSERT INTO old_sessions VALUES ($1, 7, $2, $2, $3, 'before')")
+        .bind(&old.hash()[..])
+        .bind(now)
+        .bind(now + 3600)
+        .execute(&pool)
+        .await
+        .expect("an old row");
+    let backend = PgBackend::<i64>::new(pool.clone())
+        .with_table("old_sessions")
+        .expect("a valid table name");
+    let (a, b) = tokio::join!(backend.migrate(), backend.migrate());
+    a.expect("migrate");
+    b.expect("migrate at the same time");
+    backend.migrate().await.expect("migrate again");
+    let (columns,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM information_schema.columns \
+         WHERE table_name = 'old_sessions' AND column_name = 'persistent'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the column count");
+    assert_eq!(columns, 1);
+    let store = PgStore::<i64>::new(backend, Policy::default());
+    let session = store.load(&old).await.expect("load").expect("the old row");
+    assert_eq!(session.label.as_deref(), Some("before"));
+    assert!(
+        !session.persistent,
+        "an old row is a browser-session cookie"
+    );
+    let remembered = store
+        .create_with(7, CreateOptions::new().with_persistent(true))
+        .await
+        .expect("create_with");
+    let rotated = store
+        .rotate(&remembered)
+        .await
+        .expect("rotate")
+        .expect("live");
+    let session = store.load(&rotated).await.expect("load").expect("live");
+    assert!(session.persistent);
+    sqlx::raw_sql("DROP TABLE old_sessions")
+        .execute(&pool)
+        .await
+        .expect("drop");
+    pool.close().await;
+    println!("migrate adds the persistent column to an old table: ok");
 }
 
 async fn conformance<U: TestUserId + UserId<sqlx::Postgres>>(outages: Vec<Outage>) {

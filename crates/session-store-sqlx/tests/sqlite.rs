@@ -139,3 +139,92 @@ async fn loads_write_only_to_touch() {
     }
     assert_eq!(changes().await, before + 1, "one touch");
 }
+
+/// The table as this crate created it before the `persistent` column ("remember me").
+const OLD_SCHEMA: &str = "CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    user_id INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    label TEXT
+);";
+
+/// `migrate` adds the column to a table made before it, idempotently; old rows load as
+/// browser-session cookies, new ones keep the choice.
+#[tokio::test]
+async fn migrate_adds_the_persistent_column_to_an_old_table() {
+    use session_store::{CookieLifetime, CreateOptions, ManualClock, Policy, Token};
+    use session_store_sqlx::SqliteStore;
+
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    sqlx::raw_sql(OLD_SCHEMA).execute(&pool).await.unwrap();
+    let old = Token::<32>::from_bytes([1; 32]);
+    sqlx::query("INSERT INTO sessions VALUES ($1, 7, 1000, 1000, 5000, 'before')")
+        .bind(&old.hash()[..])
+        .execute(&pool)
+        .await
+        .unwrap();
+    let backend = SqliteBackend::<i64>::new(pool.clone());
+    backend.migrate().await.unwrap();
+    backend.migrate().await.unwrap();
+    let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('sessions')")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let persistent = columns.iter().filter(|(name,)| name == "persistent");
+    assert_eq!(persistent.count(), 1, "added once: {columns:?}");
+
+    let clock = ManualClock::new(1_100);
+    let store = SqliteStore::<i64>::new(backend, Policy::default()).with_clock(clock);
+    let session = store.load(&old).await.unwrap().unwrap();
+    assert_eq!(
+        (session.user_id, session.label.as_deref()),
+        (7, Some("before"))
+    );
+    assert!(
+        !session.persistent,
+        "an old row is a browser-session cookie"
+    );
+    assert_eq!(
+        session.cookie_lifetime(1_100),
+        CookieLifetime::BrowserSession
+    );
+    let remembered = store
+        .create_with(7, CreateOptions::new().with_persistent(true))
+        .await
+        .unwrap();
+    let session = store.load(&remembered).await.unwrap().unwrap();
+    assert!(session.persistent);
+    let rotated = store.rotate(&remembered).await.unwrap().unwrap();
+    assert!(store.load(&rotated).await.unwrap().unwrap().persistent);
+}
+
+/// A new table has the column from the start; `migrate` then adds nothing.
+#[tokio::test]
+async fn a_new_table_has_the_persistent_column() {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let backend = SqliteBackend::<String>::new(pool.clone());
+    assert!(
+        backend
+            .schema()
+            .contains("persistent BOOLEAN NOT NULL DEFAULT FALSE")
+    );
+    backend.migrate().await.unwrap();
+    let (sql,): (String,) = sqlx::query_as("SELECT sql FROM sqlite_master WHERE name = 'sessions'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        sql.contains("persistent BOOLEAN NOT NULL DEFAULT FALSE"),
+        "{sql}"
+    );
+}

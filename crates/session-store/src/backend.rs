@@ -32,7 +32,7 @@ use crate::session::{Handle, Record};
 /// # async fn main() -> Result<(), std::convert::Infallible> {
 /// let backend = MemoryBackend::<i64>::new();
 /// let record = Record { key: [1; 32], user_id: 7, created_at: 100, last_seen_at: 100,
-///                       expires_at: 200, label: None };
+///                       expires_at: 200, label: None, persistent: false };
 /// assert!(backend.insert(&record).await?);
 /// assert!(!backend.insert(&record).await?, "never overwritten");
 ///
@@ -66,7 +66,7 @@ pub trait Backend: Send + Sync + 'static {
     /// # async fn main() -> Result<(), std::convert::Infallible> {
     /// let backend = MemoryBackend::new();
     /// let first = Record { key: [1; 32], user_id: "ada".to_owned(), created_at: 0,
-    ///                      last_seen_at: 0, expires_at: 10, label: None };
+    ///                      last_seen_at: 0, expires_at: 10, label: None, persistent: false };
     /// let second = Record { user_id: "eve".to_owned(), ..first.clone() };
     /// assert!(backend.insert(&first).await?);
     /// assert!(!backend.insert(&second).await?);
@@ -117,7 +117,7 @@ pub trait Backend: Send + Sync + 'static {
     /// let backend = MemoryBackend::new();
     /// assert!(!backend.touch(&[1; 32], 50).await?, "no record, none made");
     /// let record = Record { key: [1; 32], user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                       expires_at: 100, label: None };
+    ///                       expires_at: 100, label: None, persistent: false };
     /// backend.insert(&record).await?;
     /// assert!(backend.touch(&[1; 32], 50).await?);
     /// assert!(!backend.touch(&[1; 32], 40).await?, "never backwards");
@@ -151,7 +151,7 @@ pub trait Backend: Send + Sync + 'static {
     /// # async fn main() -> Result<(), std::convert::Infallible> {
     /// let backend = MemoryBackend::new();
     /// let record = Record { key: [1; 32], user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                       expires_at: 100, label: None };
+    ///                       expires_at: 100, label: None, persistent: false };
     /// backend.insert(&record).await?;
     /// let cutoff = Cutoff { now: 10, seen_after: i64::MIN };
     /// assert!(backend.rekey(&[1; 32], &[2; 32], cutoff).await?);
@@ -200,7 +200,7 @@ pub trait Backend: Send + Sync + 'static {
     /// # async fn main() -> Result<(), std::convert::Infallible> {
     /// let backend = MemoryBackend::new();
     /// let record = Record { key: [1; 32], user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                       expires_at: 100, label: None };
+    ///                       expires_at: 100, label: None, persistent: false };
     /// backend.insert(&record).await?;
     /// let live = Cutoff { now: 99, seen_after: i64::MIN };
     /// assert!(!backend.remove_expired(&[1; 32], live).await?);
@@ -230,7 +230,7 @@ pub trait Backend: Send + Sync + 'static {
     /// let backend = MemoryBackend::new();
     /// for key in [[1; 32], [2; 32], [3; 32]] {
     ///     let record = Record { key, user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                           expires_at: 100, label: None };
+    ///                           expires_at: 100, label: None, persistent: false };
     ///     backend.insert(&record).await?;
     /// }
     /// assert_eq!(backend.remove_user(&1, Some(&[2; 32])).await?, 2);
@@ -260,7 +260,7 @@ pub trait Backend: Send + Sync + 'static {
     /// # async fn main() -> Result<(), std::convert::Infallible> {
     /// let backend = MemoryBackend::new();
     /// let record = Record { key: [1; 32], user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                       expires_at: 100, label: None };
+    ///                       expires_at: 100, label: None, persistent: false };
     /// backend.insert(&record).await?;
     /// assert!(!backend.remove_handle(&2, &record.handle()).await?, "not user 2's");
     /// assert!(backend.remove_handle(&1, &record.handle()).await?);
@@ -289,7 +289,7 @@ pub trait Backend: Send + Sync + 'static {
     /// let backend = MemoryBackend::new();
     /// for (key, expires_at) in [([1; 32], 100), ([2; 32], 5)] {
     ///     let record = Record { key, user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                           expires_at, label: None };
+    ///                           expires_at, label: None, persistent: false };
     ///     backend.insert(&record).await?;
     /// }
     /// let live = backend.list(&1, Cutoff { now: 10, seen_after: i64::MIN }).await?;
@@ -318,7 +318,7 @@ pub trait Backend: Send + Sync + 'static {
     /// # async fn main() -> Result<(), std::convert::Infallible> {
     /// let backend = MemoryBackend::new();
     /// let idle = Record { key: [1; 32], user_id: 1_i64, created_at: 0, last_seen_at: 0,
-    ///                     expires_at: 100, label: None };
+    ///                     expires_at: 100, label: None, persistent: false };
     /// let active = Record { key: [2; 32], last_seen_at: 50, ..idle.clone() };
     /// backend.insert(&idle).await?;
     /// backend.insert(&active).await?;

@@ -6,6 +6,7 @@ mod clock;
 mod error;
 #[cfg(feature = "memory")]
 mod memory;
+mod options;
 mod policy;
 mod session;
 mod store;
@@ -16,11 +17,12 @@ pub use crate::error::{Error, ErrorKind};
 #[cfg(feature = "memory")]
 #[cfg_attr(docsrs, doc(cfg(feature = "memory")))]
 pub use crate::memory::{MemoryBackend, MemoryStore};
+pub use crate::options::CreateOptions;
 pub use crate::policy::{Cutoff, Policy};
 pub use crate::session::{Handle, ParseHandleError, Record, Session};
 pub use crate::store::{MAX_LABEL_BYTES, Store};
 
 // Re-exported so users name the same versions this crate uses.
-pub use session_cookie::Loader;
+pub use session_cookie::{CookieLifetime, Loader};
 pub use session_token;
 pub use session_token::Token;

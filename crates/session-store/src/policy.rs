@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use session_cookie::CookieLifetime;
+
 use crate::clock::secs;
 
 /// How long sessions live, enforced by the store on every load (never trusted to the cookie).
@@ -199,6 +201,32 @@ impl Policy {
             None => i64::MIN,
         };
         Cutoff { now, seen_after }
+    }
+
+    /// The cookie lifetime of a session created now: with `persistent` ("remember me"), a
+    /// persistent cookie for the whole absolute lifetime (whole seconds), else a
+    /// browser-session cookie. What to write the cookie with right after
+    /// [`Store::create_with`](crate::Store::create_with); later refreshes use
+    /// [`Session::cookie_lifetime`](crate::Session::cookie_lifetime), which counts down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use session_store::{CookieLifetime, Policy};
+    ///
+    /// let policy = Policy::new(Duration::from_millis(7_200_500));
+    /// let remembered = CookieLifetime::Persistent(Duration::from_secs(7200));
+    /// assert_eq!(policy.cookie_lifetime(true), remembered);
+    /// assert_eq!(policy.cookie_lifetime(false), CookieLifetime::BrowserSession);
+    /// ```
+    #[must_use]
+    pub const fn cookie_lifetime(&self, persistent: bool) -> CookieLifetime {
+        if persistent {
+            CookieLifetime::Persistent(Duration::from_secs(self.absolute_lifetime.as_secs()))
+        } else {
+            CookieLifetime::BrowserSession
+        }
     }
 
     /// The absolute deadline of a session created at `created_at`.

@@ -1,5 +1,8 @@
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
+
+use session_cookie::CookieLifetime;
 
 /// A non-secret name for one session, to show in a "your devices" list and to revoke that
 /// one session with [`Store::revoke_handle`](crate::Store::revoke_handle).
@@ -154,6 +157,7 @@ impl std::error::Error for ParseHandleError {}
 ///     last_seen_at: 1_000,
 ///     expires_at: 44_200,
 ///     label: None,
+///     persistent: true,
 /// };
 /// assert_eq!(record.handle(), Handle::from_key(&[1; 32]));
 /// assert!(!format!("{record:?}").contains("[1, 1"));
@@ -174,6 +178,11 @@ pub struct Record<U> {
     /// What the application said about the session when it was created, such as the user
     /// agent; at most [`MAX_LABEL_BYTES`](crate::MAX_LABEL_BYTES).
     pub label: Option<String>,
+    /// Whether the session's cookie is persistent ("remember me": it outlives the browser
+    /// session, with a `Max-Age`) rather than a browser-session cookie. Chosen at creation
+    /// ([`CreateOptions::with_persistent`](crate::CreateOptions::with_persistent)), kept by
+    /// rotation. A backend that stores no such flag for an old record reads `false`.
+    pub persistent: bool,
 }
 
 impl<U> Record<U> {
@@ -185,7 +194,7 @@ impl<U> Record<U> {
     /// use session_store::{Handle, Record};
     ///
     /// let record = Record { key: [9; 32], user_id: "ada", created_at: 0, last_seen_at: 0,
-    ///                       expires_at: 1, label: None };
+    ///                       expires_at: 1, label: None, persistent: false };
     /// assert_eq!(record.handle().to_string(), "09".repeat(16));
     /// ```
     #[must_use]
@@ -203,6 +212,7 @@ impl<U: fmt::Debug> fmt::Debug for Record<U> {
             .field("last_seen_at", &self.last_seen_at)
             .field("expires_at", &self.expires_at)
             .field("label", &self.label)
+            .field("persistent", &self.persistent)
             .finish()
     }
 }
@@ -248,4 +258,98 @@ pub struct Session<U> {
     pub idle_expires_at: Option<i64>,
     /// What the application said about the session when it was created.
     pub label: Option<String>,
+    /// Whether its cookie is persistent ("remember me") rather than a browser-session cookie,
+    /// as chosen at login; rotation keeps it. Refresh the cookie with
+    /// [`cookie_lifetime`](Self::cookie_lifetime) so that the choice is kept.
+    pub persistent: bool,
+}
+
+impl<U> Session<U> {
+    /// The lifetime to write the session's cookie with at `now` (unix seconds; the store's
+    /// [`Store::now`](crate::Store::now)), keeping the choice made at login: a persistent
+    /// session's cookie gets the time left until the absolute deadline (so it never outlives
+    /// the session), a browser-session one gets none. Refresh with it:
+    /// `sessions.refresh_with(&token, session.cookie_lifetime(store.now()))` of the adapters.
+    ///
+    /// At or past the deadline, a persistent session has no time left
+    /// (`Persistent(Duration::ZERO)`), which the cookie proxy writes as the removal cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use session_store::{CookieLifetime, CreateOptions, ManualClock, MemoryStore, Policy};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let clock = ManualClock::new(1_000);
+    /// let store = MemoryStore::<i64>::in_memory(Policy::new(Duration::from_secs(3600)))
+    ///     .with_clock(clock.clone());
+    /// let remembered = store.create_with(1, CreateOptions::new().with_persistent(true)).await?;
+    /// let forgotten = store.create(1).await?;
+    ///
+    /// clock.advance(Duration::from_secs(600));
+    /// let session = store.load(&remembered).await?.ok_or("no session")?;
+    /// assert_eq!(
+    ///     session.cookie_lifetime(store.now()),
+    ///     CookieLifetime::Persistent(Duration::from_secs(3000)),
+    /// );
+    /// let session = store.load(&forgotten).await?.ok_or("no session")?;
+    /// assert_eq!(session.cookie_lifetime(store.now()), CookieLifetime::BrowserSession);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn cookie_lifetime(&self, now: i64) -> CookieLifetime {
+        if !self.persistent {
+            return CookieLifetime::BrowserSession;
+        }
+        let left = u64::try_from(self.expires_at.saturating_sub(now)).unwrap_or(0);
+        CookieLifetime::Persistent(Duration::from_secs(left))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(persistent: bool, expires_at: i64) -> Session<i64> {
+        Session {
+            user_id: 1,
+            handle: Handle::from_key(&[0; 32]),
+            created_at: 0,
+            last_seen_at: 0,
+            expires_at,
+            idle_expires_at: None,
+            label: None,
+            persistent,
+        }
+    }
+
+    #[test]
+    fn cookie_lifetime_counts_down_to_the_deadline() {
+        let secs = |s| CookieLifetime::Persistent(Duration::from_secs(s));
+        let remembered = session(true, 100);
+        assert_eq!(remembered.cookie_lifetime(0), secs(100));
+        assert_eq!(remembered.cookie_lifetime(99), secs(1));
+        assert_eq!(remembered.cookie_lifetime(100), secs(0), "at the deadline");
+        assert_eq!(
+            remembered.cookie_lifetime(1_000),
+            secs(0),
+            "past it: never negative"
+        );
+        assert_eq!(
+            remembered.cookie_lifetime(i64::MIN),
+            secs(i64::MAX.unsigned_abs())
+        );
+        let far = session(true, i64::MAX);
+        assert_eq!(far.cookie_lifetime(i64::MIN), secs(i64::MAX.unsigned_abs()));
+        assert_eq!(
+            session(false, 100).cookie_lifetime(0),
+            CookieLifetime::BrowserSession
+        );
+        assert_eq!(
+            session(false, 100).cookie_lifetime(500),
+            CookieLifetime::BrowserSession
+        );
+    }
 }

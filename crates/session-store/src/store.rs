@@ -8,6 +8,7 @@ use session_token::Token;
 use crate::backend::Backend;
 use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
+use crate::options::CreateOptions;
 use crate::policy::{Cutoff, Policy};
 use crate::session::{Handle, Record, Session};
 
@@ -189,7 +190,7 @@ impl<B: Backend, const N: usize> Store<B, N> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, user: B::UserId) -> Result<Token<N>, Error> {
-        self.create_with(user, None).await
+        self.create_with(user, CreateOptions::new()).await
     }
 
     /// [`create`](Self::create), with a label shown in [`list`](Self::list), such as the
@@ -213,13 +214,45 @@ impl<B: Backend, const N: usize> Store<B, N> {
     /// # Ok(()) }
     /// ```
     pub async fn create_labeled(&self, user: B::UserId, label: &str) -> Result<Token<N>, Error> {
-        self.create_with(user, Some(label)).await
+        self.create_with(user, CreateOptions::new().with_label(label))
+            .await
     }
 
-    async fn create_with(&self, user: B::UserId, label: Option<&str>) -> Result<Token<N>, Error> {
+    /// [`create`](Self::create), with [`CreateOptions`]: a label, and whether the session's
+    /// cookie is persistent ("remember me", chosen per login).
+    ///
+    /// The store keeps the choice with the session; write the cookie with the lifetime
+    /// [`Policy::cookie_lifetime`] gives for it (`sessions.refresh_with(&token, lifetime)` of
+    /// the adapters), and on later refreshes with
+    /// [`Session::cookie_lifetime`](crate::Session::cookie_lifetime).
+    ///
+    /// # Errors
+    ///
+    /// As [`create`](Self::create).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store::{CookieLifetime, CreateOptions, MemoryStore, Policy};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = MemoryStore::<i64>::in_memory(Policy::default());
+    /// let remember_me = true; // from the login form
+    /// let token = store.create_with(1, CreateOptions::new().with_persistent(remember_me)).await?;
+    /// let lifetime = store.policy().cookie_lifetime(remember_me);
+    /// assert_eq!(lifetime, CookieLifetime::Persistent(store.policy().absolute_lifetime()));
+    /// assert!(store.load(&token).await?.ok_or("no session")?.persistent);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_with(
+        &self,
+        user: B::UserId,
+        options: CreateOptions<'_>,
+    ) -> Result<Token<N>, Error> {
         for _ in 0..CREATE_ATTEMPTS {
             let token = Token::<N>::generate().map_err(Error::random)?;
-            if self.insert_record(&token, user.clone(), label).await? {
+            if self.insert_record(&token, user.clone(), options).await? {
                 return Ok(token);
             }
         }
@@ -261,7 +294,43 @@ impl<B: Backend, const N: usize> Store<B, N> {
         user: B::UserId,
         label: Option<&str>,
     ) -> Result<(), Error> {
-        if self.insert_record(token, user, label).await? {
+        let options = CreateOptions::new();
+        let options = match label {
+            Some(label) => options.with_label(label),
+            None => options,
+        };
+        self.insert_with(token, user, options).await
+    }
+
+    /// [`insert`](Self::insert), with [`CreateOptions`]: a label, and whether the session's
+    /// cookie is persistent. For a token from the adapters' `start_with(lifetime)`: pass the
+    /// same choice here.
+    ///
+    /// # Errors
+    ///
+    /// As [`insert`](Self::insert).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_store::{CreateOptions, MemoryStore, Policy};
+    /// use session_store::session_token::Token;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = MemoryStore::<i64>::in_memory(Policy::default());
+    /// let token = Token::<32>::generate()?; // or: sessions.start_with(lifetime)?
+    /// store.insert_with(&token, 7, CreateOptions::new().with_persistent(true)).await?;
+    /// assert!(store.load(&token).await?.ok_or("no session")?.persistent);
+    /// # Ok(()) }
+    /// ```
+    pub async fn insert_with(
+        &self,
+        token: &Token<N>,
+        user: B::UserId,
+        options: CreateOptions<'_>,
+    ) -> Result<(), Error> {
+        if self.insert_record(token, user, options).await? {
             Ok(())
         } else {
             Err(Error::already_exists())
@@ -272,7 +341,7 @@ impl<B: Backend, const N: usize> Store<B, N> {
         &self,
         token: &Token<N>,
         user_id: B::UserId,
-        label: Option<&str>,
+        options: CreateOptions<'_>,
     ) -> Result<bool, Error> {
         let now = self.now();
         let record = Record {
@@ -281,7 +350,8 @@ impl<B: Backend, const N: usize> Store<B, N> {
             created_at: now,
             last_seen_at: now,
             expires_at: self.policy.expires_at(now),
-            label: label.map(clip_label),
+            label: options.label().map(clip_label),
+            persistent: options.persistent(),
         };
         self.backend.insert(&record).await.map_err(Error::backend)
     }
@@ -378,8 +448,8 @@ impl<B: Backend, const N: usize> Store<B, N> {
             .map_err(Error::backend)
     }
 
-    /// Replaces the session's token: a new token for the same session (same user, label and
-    /// absolute deadline), and the old token is dead at once. `Ok(None)` if `token` names no
+    /// Replaces the session's token: a new token for the same session (same user, label,
+    /// absolute deadline and cookie persistence), and the old token is dead at once. `Ok(None)` if `token` names no
     /// live session.
     ///
     /// Use it when privileges change (login over an existing session, sudo mode, a password
@@ -620,6 +690,7 @@ impl<B: Backend, const N: usize> Store<B, N> {
             last_seen_at: record.last_seen_at,
             expires_at: record.expires_at,
             label: record.label,
+            persistent: record.persistent,
         }
     }
 }
