@@ -5,7 +5,7 @@ use http::{HeaderMap, HeaderValue};
 use session_token::Token;
 
 use crate::adapter::{ResponseHeaders, apply};
-use crate::{CookieProxy, GenerateError, SetCookie};
+use crate::{CookieLifetime, CookieProxy, GenerateError, SetCookie};
 
 impl<const N: usize> CookieProxy<N> {
     /// Reads the session token from a request's `Cookie` headers (all of them).
@@ -101,6 +101,64 @@ impl<const N: usize> CookieProxy<N> {
     /// ```
     pub fn refresh(&self, headers: &mut HeaderMap, token: &Token<N>) {
         apply(self, headers, self.refresh_value(token));
+    }
+
+    /// [`start`](Self::start) with the cookie's lifetime chosen for this login ("remember
+    /// me"): see [`start_value_with`](Self::start_value_with).
+    ///
+    /// # Errors
+    ///
+    /// [`GenerateError`] when the operating system's random number generator fails; `headers`
+    /// is then unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use http::{HeaderMap, header};
+    /// use session_cookie::{CookieLifetime, CookieProxy};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy = CookieProxy::<32>::default();
+    /// let mut response = HeaderMap::new();
+    /// let remember = CookieLifetime::Persistent(Duration::from_secs(3600));
+    /// let _token = proxy.start_with(&mut response, remember)?;
+    /// assert!(response[header::SET_COOKIE].to_str()?.contains("; Max-Age=3600; "));
+    /// assert_eq!(response[header::CACHE_CONTROL], "no-store");
+    /// # Ok(()) }
+    /// ```
+    pub fn start_with(
+        &self,
+        headers: &mut HeaderMap,
+        lifetime: CookieLifetime,
+    ) -> Result<Token<N>, GenerateError> {
+        let (token, set_cookie) = self.start_value_with(lifetime)?;
+        apply(self, headers, set_cookie);
+        Ok(token)
+    }
+
+    /// [`refresh`](Self::refresh) with the cookie's lifetime given: repeat the login's choice
+    /// (see [`refresh_value_with`](Self::refresh_value_with)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::{HeaderMap, header};
+    /// use session_cookie::{CookieLifetime, CookieProxy, Token};
+    ///
+    /// let proxy = CookieProxy::<32>::default();
+    /// let mut response = HeaderMap::new();
+    /// proxy.refresh_with(&mut response, &Token::from_bytes([2; 32]), CookieLifetime::BrowserSession);
+    /// let value = response[header::SET_COOKIE].to_str().unwrap_or_default();
+    /// assert!(value.starts_with("__Host-id=") && !value.contains("Max-Age"));
+    /// ```
+    pub fn refresh_with(
+        &self,
+        headers: &mut HeaderMap,
+        token: &Token<N>,
+        lifetime: CookieLifetime,
+    ) {
+        apply(self, headers, self.refresh_value_with(token, lifetime));
     }
 
     /// Ends the session in the browser: appends the removal `Set-Cookie`.

@@ -208,6 +208,30 @@ fn apply_replaces_an_earlier_value_of_either_form() {
     assert_eq!(max_age(values[0].to_str().unwrap()), None);
 }
 
+#[cfg(feature = "http")]
+#[test]
+fn http_helpers_write_both_forms() {
+    use http::{HeaderMap, header};
+
+    let proxy = proxy(Some(time::Duration::hours(1)));
+    let mut response = HeaderMap::new();
+    let token = proxy.start_with(&mut response, persistent(DAY)).unwrap();
+    let value = response[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert_eq!(
+        value,
+        proxy.refresh_value_with(&token, persistent(3600)).as_str()
+    );
+    assert!(response[header::SET_COOKIE].is_sensitive());
+    assert_eq!(response[header::CACHE_CONTROL], "no-store");
+    // The refresh keeps the choice: the same form, replacing the earlier value.
+    proxy.refresh_with(&mut response, &token, CookieLifetime::BrowserSession);
+    let values: Vec<_> = response.get_all(header::SET_COOKIE).iter().collect();
+    assert_eq!(values.len(), 1);
+    assert_eq!(max_age(values[0].to_str().unwrap()), None);
+    proxy.refresh_with(&mut response, &token, persistent(0));
+    assert_eq!(response[header::SET_COOKIE], proxy.end_value().as_str());
+}
+
 #[test]
 fn debug_does_not_leak() {
     let lifetime = persistent(60);
