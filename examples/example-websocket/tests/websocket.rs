@@ -91,7 +91,7 @@ impl Fixture {
 
     /// `POST /login`: the session cookie to send back (`name=value`).
     async fn login(&self) -> String {
-        let reply = post(self.addr, "/login", None).await;
+        let reply = post(self.addr, "/login", &[]).await;
         assert_eq!(reply.status, 200, "login");
         reply.cookie.expect("login sets the session cookie")
     }
@@ -167,8 +167,9 @@ struct Reply {
     cookie: Option<String>,
 }
 
-/// A `POST` over its own connection, read to the end (`Connection: close`).
-async fn post(addr: SocketAddr, path: &str, cookie: Option<&str>) -> Reply {
+/// A `POST` with these headers over its own connection, read to the end (`Connection:
+/// close`).
+async fn post(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Reply {
     let mut stream = timeout(BOUND, TcpStream::connect(addr))
         .await
         .expect("connect hung")
@@ -176,8 +177,8 @@ async fn post(addr: SocketAddr, path: &str, cookie: Option<&str>) -> Reply {
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n"
     );
-    if let Some(cookie) = cookie {
-        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
@@ -321,7 +322,7 @@ async fn logout_elsewhere_closes_the_socket(framework: Framework) {
     let site = Fixture::start(framework).await;
     let (cookie, mut client) = site.signed_in().await;
     assert_echo(&mut client, "hello").await;
-    let reply = post(site.addr, "/logout", Some(&cookie)).await;
+    let reply = post(site.addr, "/logout", &[("cookie", cookie.as_str())]).await;
     assert_eq!(reply.status, 200, "logout");
     assert_closed(&mut client, SESSION_ENDED).await;
     // The cookie no longer upgrades.
@@ -335,7 +336,7 @@ async fn logout_elsewhere_closes_the_socket(framework: Framework) {
 async fn a_new_login_ends_the_previous_session(framework: Framework) {
     let site = Fixture::start(framework).await;
     let (cookie, mut client) = site.signed_in().await;
-    let reply = post(site.addr, "/login", Some(&cookie)).await;
+    let reply = post(site.addr, "/login", &[("cookie", cookie.as_str())]).await;
     assert_eq!(reply.status, 200, "login again");
     assert_ne!(
         reply.cookie.as_deref(),
@@ -343,6 +344,23 @@ async fn a_new_login_ends_the_previous_session(framework: Framework) {
         "a new token"
     );
     assert_closed(&mut client, SESSION_ENDED).await;
+    site.stop().await;
+}
+
+async fn the_guard_refuses_cross_origin_posts(framework: Framework) {
+    let site = Fixture::start(framework).await;
+    let (cookie, mut client) = site.signed_in().await;
+    // Login CSRF: a form on another site signing the browser in.
+    let reply = post(site.addr, "/login", &[("origin", "http://evil.example")]).await;
+    assert_eq!((reply.status, reply.cookie), (403, None));
+    // Logout CSRF: the session stays, and so does its socket.
+    let forged = [
+        ("sec-fetch-site", "cross-site"),
+        ("cookie", cookie.as_str()),
+    ];
+    let reply = post(site.addr, "/logout", &forged).await;
+    assert_eq!((reply.status, reply.cookie), (403, None));
+    assert_echo(&mut client, "still signed in").await;
     site.stop().await;
 }
 
@@ -426,6 +444,7 @@ scenarios!(
     foreign_origin_is_403_and_no_upgrade,
     logout_elsewhere_closes_the_socket,
     a_new_login_ends_the_previous_session,
+    the_guard_refuses_cross_origin_posts,
     idle_timeout_closes_the_socket,
     absolute_lifetime_closes_a_busy_socket,
     loader_failure_closes_a_live_socket,
