@@ -109,7 +109,9 @@ fn test() -> Result {
 }
 
 /// The tests of the feature sets `test` cannot reach (see [`lint_features`]): session-token
-/// `no_std`, session-cookie without `http`; and the adapters' optional `tracing` feature.
+/// `no_std`, session-cookie without `http`; and the adapters' optional `tracing` feature,
+/// with `test-util` (which their own tests turn on through a dev-dependency on themselves,
+/// so naming it here costs no build of its own).
 fn test_features() -> Result {
     for package in ["session-token", "session-cookie"] {
         nextest(&["-p", package, "--no-default-features"])?;
@@ -121,7 +123,7 @@ fn test_features() -> Result {
         "-p",
         "session-actix",
         "--features",
-        "session-axum/tracing,session-actix/tracing",
+        "session-axum/tracing,session-actix/tracing,session-axum/test-util,session-actix/test-util",
     ])
 }
 

@@ -7,6 +7,9 @@ mod guard;
 mod rejection;
 mod response;
 mod sessions;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod token;
 mod user;
 

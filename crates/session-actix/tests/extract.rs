@@ -9,8 +9,9 @@ mod support;
 use std::error::Error as _;
 
 use actix_web::http::StatusCode;
-use actix_web::test::init_service;
+use actix_web::test::{TestRequest, init_service};
 use actix_web::{App, web};
+use session_actix::test_util::SessionTestRequestExt as _;
 use session_actix::{MaybeUser, RejectionReason, SessionRejection, SessionToken, Sessions, User};
 use support::*;
 
@@ -51,13 +52,48 @@ async fn two_configurations_do_not_share_a_cache_entry() {
     // `other` found no cookie, so it stored nothing and `host`'s entry is still there.
     assert_eq!(store.calls(), 1);
 
-    let other_first = request_with_cookie("/", &format!("id={}", token.encode().as_str()));
-    let req = other_first
-        .append_header(("cookie", cookie(&token).as_str()))
+    let req = TestRequest::default()
+        .session_cookie(&other, &token)
+        .session_cookie(&host, &token)
         .to_http_request();
     assert_eq!(name(other.user(&req).await.unwrap()), Some("ada".into()));
     assert_eq!(name(host.user(&req).await.unwrap()), Some("ada".into()));
     assert_eq!(store.calls(), 3, "each configuration calls its own loader");
+}
+
+#[actix_web::test]
+async fn with_and_without_bearer_do_not_share_a_cache_entry() {
+    let store = Store::new();
+    let (ada, bob) = (store.login("ada"), store.login("bob"));
+    let cookies = Sessions::new_sync(session_conformance::proxy(), store.sync_loader());
+    let both = cookies.clone().with_bearer();
+    assert!(
+        !cookies.accepts_bearer(),
+        "with_bearer leaves the clone it came from alone"
+    );
+    let req = TestRequest::default()
+        .session_cookie(&cookies, &ada)
+        .bearer_token(&bob)
+        .to_http_request();
+    let name = |user: Option<Me>| user.map(|me| me.name);
+    assert_eq!(name(cookies.user(&req).await.unwrap()), Some("ada".into()));
+    // Cookie and header disagree: no session, whatever the cookie-only entry says.
+    assert_eq!(both.user(&req).await.unwrap(), None);
+    assert_eq!(both.token(&req), None);
+    assert_eq!(name(cookies.user(&req).await.unwrap()), Some("ada".into()));
+    assert_eq!(store.calls(), 1);
+
+    // A fixed map, no store: the same token by cookie or by header.
+    let fixed = Sessions::fixed(session_conformance::proxy(), [(ada.clone(), 7_u8)]).with_bearer();
+    for request in [
+        TestRequest::default().session_cookie(&fixed, &ada),
+        TestRequest::default().bearer_token(&ada),
+    ] {
+        assert_eq!(
+            fixed.user(&request.to_http_request()).await.unwrap(),
+            Some(7)
+        );
+    }
 }
 
 #[test]

@@ -69,6 +69,49 @@ async fn two_configurations_do_not_share_a_cache_entry() {
     assert_eq!(store.calls(), 1);
 }
 
+#[tokio::test]
+async fn with_and_without_bearer_do_not_share_a_cache_entry() {
+    use session_axum::test_util::SessionRequestExt as _;
+
+    let store = Store::new();
+    let (ada, bob) = (store.login("ada"), store.login("bob"));
+    let cookies = Sessions::new_sync(session_conformance::proxy(), store.sync_loader());
+    let both = cookies.clone().with_bearer();
+    assert!(
+        !cookies.accepts_bearer(),
+        "with_bearer leaves the clone it came from alone"
+    );
+    let (mut parts, ()) = http::Request::get("/")
+        .session_cookie(&cookies, &ada)
+        .bearer_token(&bob)
+        .body(())
+        .unwrap()
+        .into_parts();
+    let name = |user: Option<Me>| user.map(|me| me.name);
+    assert_eq!(
+        name(cookies.user(&mut parts).await.unwrap()),
+        Some("ada".into())
+    );
+    // Cookie and header disagree: no session, whatever the cookie-only entry says.
+    assert_eq!(both.user(&mut parts).await.unwrap(), None);
+    assert_eq!(both.token(&parts.headers), None);
+    assert_eq!(
+        name(cookies.user(&mut parts).await.unwrap()),
+        Some("ada".into())
+    );
+    assert_eq!(store.calls(), 1);
+
+    // A fixed map, no store: the same token by cookie or by header.
+    let fixed = Sessions::fixed(session_conformance::proxy(), [(ada.clone(), 7_u8)]).with_bearer();
+    for request in [
+        http::Request::get("/").session_cookie(&fixed, &ada),
+        http::Request::get("/").bearer_token(&ada),
+    ] {
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        assert_eq!(fixed.user(&mut parts).await.unwrap(), Some(7));
+    }
+}
+
 #[test]
 fn public_types_are_send_sync() {
     fn assert_send_sync<T: Send + Sync + 'static>() {}

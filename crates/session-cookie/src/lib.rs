@@ -14,6 +14,9 @@ mod proxy;
 mod rejection;
 mod set_cookie;
 mod template;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 
 pub use crate::cross_origin::{
     CrossOrigin, CrossOriginConfigError, CrossOriginRefusal, CrossOriginRequest,
