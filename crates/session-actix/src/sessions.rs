@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
-use session_cookie::{CookieProxy, Loader, SyncLoader, Token};
+use session_cookie::{CookieLifetime, CookieProxy, Loader, SyncLoader, Token};
 
 use crate::cache;
 mod bearer;
@@ -323,6 +323,78 @@ impl<U, const N: usize> Sessions<U, N> {
     /// ```
     pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
         RefreshSession(PendingCookie::refresh(&self.proxy, token))
+    }
+
+    /// [`start`](Self::start) with the cookie's lifetime chosen for this login ("remember
+    /// me"): a persistent cookie (`Max-Age`, capped by the proxy's
+    /// [`max_age_cap`](CookieProxy::max_age_cap)) or a browser-session cookie (no
+    /// `Max-Age`), whatever the template says. Keep the choice with the session and pass it
+    /// again to [`refresh_with`](Self::refresh_with).
+    ///
+    /// # Errors
+    ///
+    /// [`SessionRejection`] (a 500 response) when the operating system's random number
+    /// generator fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use actix_web::HttpResponse;
+    /// use session_actix::{CookieLifetime, SessionRejection, SessionResponseExt as _, Sessions};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn login(sessions: Sessions<Me>) -> Result<HttpResponse, SessionRejection> {
+    ///     // check the password first, then:
+    ///     let remember = true; // the login form's "Keep me signed in" checkbox
+    ///     let lifetime = if remember {
+    ///         CookieLifetime::Persistent(Duration::from_secs(30 * 24 * 3600))
+    ///     } else {
+    ///         CookieLifetime::BrowserSession
+    ///     };
+    ///     let (token, start) = sessions.start_with(lifetime)?;
+    ///     let _key = token.hash(); // db.insert_session(key, user_id, remember).await
+    ///     Ok(HttpResponse::Ok().body("welcome").start_session(start))
+    /// }
+    /// # let _ = login;
+    /// ```
+    pub fn start_with(
+        &self,
+        lifetime: CookieLifetime,
+    ) -> Result<(Token<N>, StartSession<N>), SessionRejection> {
+        let (token, start) =
+            PendingCookie::start_with(&self.proxy, lifetime).map_err(Rejection::start_failed)?;
+        Ok((token, StartSession(start)))
+    }
+
+    /// [`refresh`](Self::refresh) with the cookie's lifetime given: repeat the login's
+    /// choice, so that a persistent cookie stays persistent and a browser-session one stays
+    /// one. With `session-store`: `session.cookie_lifetime(store.now())`, the time the
+    /// session has left.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use actix_web::HttpResponse;
+    /// use session_actix::{CookieLifetime, SessionResponseExt as _, SessionToken, Sessions, User};
+    ///
+    /// /// Your loader's user: whether the session was "remember me", and until when it lives.
+    /// #[derive(Clone)]
+    /// struct Me { remember: bool, seconds_left: u64 }
+    ///
+    /// async fn page(sessions: Sessions<Me>, User(me): User<Me>, token: SessionToken<Me>) -> HttpResponse {
+    ///     let lifetime = if me.remember {
+    ///         CookieLifetime::Persistent(Duration::from_secs(me.seconds_left))
+    ///     } else {
+    ///         CookieLifetime::BrowserSession
+    ///     };
+    ///     HttpResponse::Ok().body("still here").refresh_session(sessions.refresh_with(&token, lifetime))
+    /// }
+    /// # let _ = page;
+    /// ```
+    pub fn refresh_with(&self, token: &Token<N>, lifetime: CookieLifetime) -> RefreshSession<N> {
+        RefreshSession(PendingCookie::refresh_with(&self.proxy, token, lifetime))
     }
 
     /// The helper that removes the session cookie. Delete the record in your store too:

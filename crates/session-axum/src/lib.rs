@@ -29,6 +29,6 @@ pub use crate::user::User;
 
 // Re-exported so applications name the same versions this crate uses.
 pub use session_cookie::{
-    self, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader, RejectionReason,
-    SyncLoader, Token,
+    self, CookieLifetime, CookieProxy, CrossOrigin, CrossOriginRefusal, DuplicatePolicy, Loader,
+    RejectionReason, SyncLoader, Token,
 };

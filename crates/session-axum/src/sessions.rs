@@ -4,7 +4,7 @@ use std::sync::Arc;
 use http::HeaderMap;
 use http::request::Parts;
 use session_cookie::adapter::{DynLoader, PendingCookie, Rejection};
-use session_cookie::{CookieProxy, Loader, SyncLoader, Token};
+use session_cookie::{CookieLifetime, CookieProxy, Loader, SyncLoader, Token};
 
 use crate::cache;
 mod bearer;
@@ -278,6 +278,83 @@ impl<U, const N: usize> Sessions<U, N> {
     /// ```
     pub fn refresh(&self, token: &Token<N>) -> RefreshSession<N> {
         RefreshSession(PendingCookie::refresh(&self.inner.proxy, token))
+    }
+
+    /// [`start`](Self::start) with the cookie's lifetime chosen for this login ("remember
+    /// me"): a persistent cookie (`Max-Age`, capped by the proxy's
+    /// [`max_age_cap`](CookieProxy::max_age_cap)) or a browser-session cookie (no
+    /// `Max-Age`), whatever the template says. Keep the choice with the session and pass it
+    /// again to [`refresh_with`](Self::refresh_with).
+    ///
+    /// # Errors
+    ///
+    /// [`SessionRejection`] (a 500 response) when the operating system's random number
+    /// generator fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum::extract::State;
+    /// use session_axum::{CookieLifetime, SessionRejection, Sessions, StartSession};
+    ///
+    /// # #[derive(Clone)] struct Me;
+    /// async fn login(
+    ///     State(sessions): State<Sessions<Me>>,
+    /// ) -> Result<(StartSession, &'static str), SessionRejection> {
+    ///     // check the password first, then:
+    ///     let remember = true; // the login form's "Keep me signed in" checkbox
+    ///     let lifetime = if remember {
+    ///         CookieLifetime::Persistent(Duration::from_secs(30 * 24 * 3600))
+    ///     } else {
+    ///         CookieLifetime::BrowserSession
+    ///     };
+    ///     let (token, start) = sessions.start_with(lifetime)?;
+    ///     let _key = token.hash(); // db.insert_session(key, user_id, remember).await
+    ///     Ok((start, "welcome"))
+    /// }
+    /// # let _ = login;
+    /// ```
+    pub fn start_with(
+        &self,
+        lifetime: CookieLifetime,
+    ) -> Result<(Token<N>, StartSession<N>), SessionRejection> {
+        let (token, start) = PendingCookie::start_with(&self.inner.proxy, lifetime)
+            .map_err(Rejection::start_failed)?;
+        Ok((token, StartSession(start)))
+    }
+
+    /// [`refresh`](Self::refresh) with the cookie's lifetime given: repeat the login's
+    /// choice, so that a persistent cookie stays persistent and a browser-session one stays
+    /// one. With `session-store`: `session.cookie_lifetime(store.now())`, the time the
+    /// session has left.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use session_axum::{RefreshSession, SessionToken, Sessions, User};
+    /// use session_store::{MemoryStore, Session};
+    ///
+    /// #[derive(Clone)]
+    /// struct App { store: MemoryStore<i64>, sessions: Sessions<Session<i64>> }
+    ///
+    /// async fn page(
+    ///     State(app): State<App>,
+    ///     User(session): User<Session<i64>>,
+    ///     token: SessionToken<Session<i64>>,
+    /// ) -> (RefreshSession, String) {
+    ///     let lifetime = session.cookie_lifetime(app.store.now());
+    ///     (app.sessions.refresh_with(&token, lifetime), format!("user {}", session.user_id))
+    /// }
+    /// # let _ = page;
+    /// ```
+    pub fn refresh_with(&self, token: &Token<N>, lifetime: CookieLifetime) -> RefreshSession<N> {
+        RefreshSession(PendingCookie::refresh_with(
+            &self.inner.proxy,
+            token,
+            lifetime,
+        ))
     }
 
     /// The response part that removes the session cookie. Delete the record in your store

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use session_token::{GenerateError, Token};
 
 use crate::adapter::{ResponseHeaders, apply};
-use crate::{CookieProxy, SetCookie};
+use crate::{CookieLifetime, CookieProxy, SetCookie};
 
 /// A started, refreshed or ended session cookie, waiting to be written into a response.
 ///
@@ -80,6 +80,55 @@ impl<const N: usize> PendingCookie<N> {
     /// ```
     pub fn refresh(proxy: &Arc<CookieProxy<N>>, token: &Token<N>) -> Self {
         Self::new(proxy, proxy.refresh_value(token))
+    }
+
+    /// A new session whose cookie has the lifetime chosen for this login ("remember me"):
+    /// [`CookieProxy::start_value_with`].
+    ///
+    /// # Errors
+    ///
+    /// [`GenerateError`] when the operating system's random number generator fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use session_cookie::{CookieLifetime, CookieProxy};
+    /// use session_cookie::adapter::PendingCookie;
+    ///
+    /// let proxy = Arc::new(CookieProxy::<32>::default());
+    /// assert!(PendingCookie::start_with(&proxy, CookieLifetime::BrowserSession).is_ok());
+    /// ```
+    pub fn start_with(
+        proxy: &Arc<CookieProxy<N>>,
+        lifetime: CookieLifetime,
+    ) -> Result<(Token<N>, Self), GenerateError> {
+        let (token, set_cookie) = proxy.start_value_with(lifetime)?;
+        Ok((token, Self::new(proxy, set_cookie)))
+    }
+
+    /// `token` re-issued with the given lifetime, the login's choice
+    /// ([`CookieProxy::refresh_value_with`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use session_cookie::{CookieLifetime, CookieProxy, Token};
+    /// use session_cookie::adapter::PendingCookie;
+    ///
+    /// let proxy = Arc::new(CookieProxy::<32>::default());
+    /// let lifetime = CookieLifetime::Persistent(Duration::from_secs(3600));
+    /// let refresh = PendingCookie::refresh_with(&proxy, &Token::from_bytes([1; 32]), lifetime);
+    /// assert_eq!(refresh.cookie_name(), "__Host-id");
+    /// ```
+    pub fn refresh_with(
+        proxy: &Arc<CookieProxy<N>>,
+        token: &Token<N>,
+        lifetime: CookieLifetime,
+    ) -> Self {
+        Self::new(proxy, proxy.refresh_value_with(token, lifetime))
     }
 
     /// The removal of the session cookie ([`CookieProxy::end_value`]).
