@@ -20,7 +20,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use sessionkit_benches::{actix_apps, axum_apps};
+use sessionkit_benches::{CookieHeader, actix_apps, axum_apps};
 
 const WARM_UP: usize = 64;
 const REQUESTS: usize = 1000;
@@ -28,8 +28,20 @@ const REQUESTS: usize = 1000;
 /// (framework, variant): every variant `serve` knows, in table order.
 fn variants() -> impl Iterator<Item = (&'static str, &'static str)> {
     let axum = axum_apps::VARIANTS.iter().map(|v| ("axum", v.id));
-    axum.chain(actix_apps::VARIANTS.iter().map(|v| ("actix", v.id)))
+    let actix = actix_apps::VARIANTS.iter().map(|v| ("actix", v.id));
+    let cookie = COOKIE_VARIANTS.iter().map(|(id, _)| ("cookie", *id));
+    axum.chain(actix).chain(cookie)
 }
+
+/// `session-cookie` alone, no framework: one "request" is one `CookieProxy::load` of the
+/// header (an `http` 1.x `HeaderMap` with one `Cookie` value), or one `Token::decode` of the
+/// session's 43 symbols. The per-request figures of the library's own parts.
+const COOKIE_VARIANTS: [(&str, CookieHeader); 4] = [
+    ("load-lone", CookieHeader::Lone),
+    ("load-realistic", CookieHeader::Realistic),
+    ("load-others-no-session", CookieHeader::OthersOnly),
+    ("decode", CookieHeader::Lone),
+];
 
 fn main() {
     // `cargo bench` passes `--bench`; everything else positional is ours.
@@ -44,6 +56,7 @@ fn main() {
             match framework {
                 "axum" => axum(variant, requests),
                 "actix" => actix(variant, requests),
+                "cookie" => cookie(variant, requests),
                 other => panic!("unknown framework {other}"),
             }
         }
@@ -89,13 +102,13 @@ fn drive(filter: &str) {
         // The bare counterpart: same Cookie header, same route.
         let counterpart = match framework {
             "axum" => axum_apps::bare_for(variant),
-            _ => actix_apps::bare_for(variant),
-        }
-        .expect("a bare counterpart");
-        if variant == counterpart {
+            "actix" => actix_apps::bare_for(variant),
+            _ => None, // the cookie variants: no framework, no bare handler
+        };
+        if counterpart == Some(variant) {
             bare.insert((framework, variant), per);
         }
-        if let Some(&base) = bare.get(&(framework, counterpart)) {
+        if let Some(&base) = counterpart.and_then(|c| bare.get(&(framework, c))) {
             println!(
                 "| {framework} | {variant} | {per:.0} | {:.2}x | {:+.0} |",
                 per / base,
@@ -127,6 +140,47 @@ fn serve_requests<R>(requests: Vec<R>, mut send: impl FnMut(R)) {
     for request in requests {
         send(request);
     }
+}
+
+fn cookie(variant: &str, requests: usize) {
+    use session_axum::{CookieProxy, Token};
+
+    let (_, header) = COOKIE_VARIANTS
+        .iter()
+        .find(|(id, _)| *id == variant)
+        .unwrap_or_else(|| panic!("unknown cookie variant {variant}"));
+    let token = Token::from_bytes(*b"0123456789abcdefghijklmnopqrstuv");
+    let pair = format!("__Host-id={}", token.encode().as_str());
+    let value = header.header(&pair).expect("a Cookie header");
+    let proxy = CookieProxy::default();
+    let maps: Vec<http::HeaderMap> = (0..WARM_UP.max(requests))
+        .map(|_| {
+            let mut map = http::HeaderMap::new();
+            let value = http::HeaderValue::from_str(&value).expect("a valid header");
+            map.insert(http::header::COOKIE, value);
+            map
+        })
+        .collect();
+    // Checked once, outside the count: the loop below only loads (or decodes).
+    let expected = (*header != CookieHeader::OthersOnly).then_some(*token.as_bytes());
+    assert_eq!(proxy.load(&maps[0]).map(|t| *t.as_bytes()), expected);
+    let encoded = token.encode();
+    assert_eq!(
+        Token::decode(encoded.as_str()).ok().map(|t| *t.as_bytes()),
+        Some(*token.as_bytes())
+    );
+    // By reference: building and dropping the maps is not counted.
+    let send = |map: &http::HeaderMap| {
+        if variant == "decode" {
+            std::hint::black_box(
+                Token::<32>::decode(std::hint::black_box(encoded.as_str())).is_ok(),
+            );
+        } else {
+            std::hint::black_box(proxy.load(std::hint::black_box(map)).is_some());
+        }
+    };
+    maps.iter().take(WARM_UP).for_each(send);
+    serve_requests(maps.iter().take(requests).collect(), send);
 }
 
 fn axum(variant: &str, requests: usize) {
