@@ -16,7 +16,7 @@ use session_store_sqlx::sqlx::{self, SqlitePool};
 use session_store_sqlx::{PgBackend, SqliteBackend};
 
 use crate::password::{DEMO_PASSWORD, DEMO_USER, hash_password, verify_password_hash};
-use crate::{HashPermit, SessionConfig, StoreError, User};
+use crate::{HashPermit, Revoked, SessionConfig, SiteSessions, StoreError, User};
 
 /// How often [`SiteDb::spawn_purge`] deletes expired sessions, as the sites call it: 10 minutes.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -344,15 +344,8 @@ impl SiteDb {
         }
     }
 
-    /// Signs `user` in (their password checked): ends the session `old` the request carried,
-    /// if any (session fixation defence: a token from before the login never becomes a
-    /// signed-in session), and creates a new one labelled with the request's `User-Agent`
-    /// (lossily UTF-8, cut to `session_store::MAX_LABEL_BYTES`). Returns the new token for
-    /// the cookie (the adapters' `sessions.refresh(&token)`).
-    ///
-    /// A new session, not a rotation of `old`: `old` may be another user's, and a login
-    /// starts a full absolute lifetime (`Store::rotate` keeps the session's user and
-    /// deadline).
+    /// [`SiteSessions::sign_in`] on [`sessions`](Self::sessions): ends `old`, then a new
+    /// session labelled with `user_agent`; the new token, for the cookie.
     ///
     /// # Errors
     ///
@@ -363,22 +356,11 @@ impl SiteDb {
         old: Option<&Token>,
         user_agent: Option<&[u8]>,
     ) -> Result<Token, StoreError> {
-        if let Some(old) = old {
-            self.sessions.revoke(old).await?;
-        }
-        let token = match user_agent {
-            Some(agent) => {
-                let label = String::from_utf8_lossy(agent);
-                self.sessions.create_labeled(user.id, &label).await?
-            }
-            None => self.sessions.create(user.id).await?,
-        };
-        Ok(token)
+        Ok(self.sessions.sign_in(user, old, user_agent).await?)
     }
 
-    /// The "your sessions" page of `user`, whose request carried `current`
-    /// ([`page_sessions`](crate::page_sessions) over `Store::list`), with `notice` above the
-    /// table.
+    /// [`SiteSessions::sessions_page`] on [`sessions`](Self::sessions): the "your sessions"
+    /// page of `user`, whose request carried `current`, with `notice` above the table.
     ///
     /// # Errors
     ///
@@ -389,15 +371,11 @@ impl SiteDb {
         current: &Token,
         notice: Option<&str>,
     ) -> Result<String, StoreError> {
-        let sessions = self.sessions.list(&user.id).await?;
-        let current = Handle::from_key(&current.hash());
-        Ok(crate::page_sessions(
-            &user.name, &sessions, &current, notice,
-        ))
+        Ok(self.sessions.sessions_page(user, current, notice).await?)
     }
 
-    /// "Sign out this session" on the sessions page: ends `user`'s session named by
-    /// `handle` (never another user's), and says which it was.
+    /// [`SiteSessions::sign_out_handle`] on [`sessions`](Self::sessions): "sign out this
+    /// session" on the sessions page.
     ///
     /// # Errors
     ///
@@ -408,14 +386,7 @@ impl SiteDb {
         current: &Token,
         handle: &Handle,
     ) -> Result<Revoked, StoreError> {
-        if !self.sessions.revoke_handle(&user.id, handle).await? {
-            return Ok(Revoked::NotFound);
-        }
-        if handle.matches(&current.hash()) {
-            Ok(Revoked::Current)
-        } else {
-            Ok(Revoked::Other)
-        }
+        Ok(self.sessions.sign_out_handle(user, current, handle).await?)
     }
 
     /// Deletes every session past its absolute lifetime or its idle timeout; how many.
@@ -468,18 +439,6 @@ impl SiteDb {
         }
         Ok(())
     }
-}
-
-/// What [`SiteDb::revoke_handle`] ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Revoked {
-    /// Another session of the user: back to the sessions page.
-    Other,
-    /// The request's own session: the user is signed out here too (end the cookie).
-    Current,
-    /// No live session of the user has this handle (another user's, expired, or never
-    /// one): nothing ended; answer 404.
-    NotFound,
 }
 
 /// Creates the users table on SQLite, and adds `disabled` to one from before it existed

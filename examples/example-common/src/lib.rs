@@ -36,12 +36,13 @@ mod login;
 mod password;
 mod run;
 mod shutdown;
+mod site_sessions;
 
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::ci::under_ci;
 pub use crate::config::{SessionConfig, User};
 pub use crate::cookie::{INSECURE_DEV_COOKIES, cookie_proxy};
-pub use crate::db::{Database, PURGE_INTERVAL, Revoked, SessionStore, SiteDb, SqlBackend};
+pub use crate::db::{Database, PURGE_INTERVAL, SessionStore, SiteDb, SqlBackend};
 pub use crate::error::{StoreError, describe};
 pub use crate::html::{
     Credentials, RevokeForm, escape_html, page_anonymous, page_home, page_login_failed, page_me,
@@ -54,3 +55,4 @@ pub use crate::run::{announce, block_on_tokio, run_main};
 pub use crate::shutdown::{
     DRAIN_TIMEOUT, ShutdownRequested, ShutdownSignals, serve_until_signalled,
 };
+pub use crate::site_sessions::{Revoked, SiteSessions};

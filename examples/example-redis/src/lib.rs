@@ -2,8 +2,9 @@
 //! they can run behind a load balancer: the same routes and pages as `example-axum`, plus
 //! its "your sessions" page, with the sessions in `session-store`'s ready
 //! [`Store`](session_store::Store) over [`session_store_redis::RedisBackend`] and the
-//! accounts beside them in the same Redis ([`SiteStore`]). [`serve`] runs the site's axum
-//! routes on this store; `main.rs` adds the command line (`--redis URL`).
+//! accounts beside them in the same Redis ([`SiteStore`]). [`example_axum::serve`] runs the
+//! site's axum routes on this store (it is an [`example_axum::SiteData`]); `main.rs` adds the
+//! command line (`--redis URL`).
 //!
 //! # Keys
 //!
@@ -34,10 +35,8 @@
 //! itself once it is back, without a restart.
 
 mod error;
-mod site;
 mod site_store;
 mod users;
 
 pub use crate::error::SiteError;
-pub use crate::site::serve;
 pub use crate::site_store::{SignedIn, SiteStore};

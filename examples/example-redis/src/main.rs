@@ -1,9 +1,8 @@
 //! `cargo run -p example-redis -- --redis redis://127.0.0.1:6379 --addr 127.0.0.1:3000`: the
-//! example site of `example-axum` (same routes, same pages, the sessions page included; its
-//! axum glue is `src/site.rs`) with users and sessions in Redis, so that several instances
-//! share them. Start as many as
-//! you like on one Redis: a login on one instance is a session on all of them, a logout ends
-//! it on all.
+//! example site of `example-axum` (its routes, pages and handlers: `example_axum::serve`, the
+//! sessions page included) with users and sessions in Redis, so that several instances share
+//! them. Start as many as you like on one Redis: a login on one instance is a session on all
+//! of them, a logout ends it on all.
 //!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
 //! request); a failed session loader (Redis down) is an ERROR line with its cause. Stops
@@ -14,7 +13,7 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use example_common::{Args, EarlyExit, describe};
+use example_common::{Args, EarlyExit, ShutdownSignals, describe};
 use example_redis::SiteStore;
 use session_store_redis::redis;
 
@@ -31,17 +30,19 @@ fn main() -> ExitCode {
 }
 
 async fn serve(redis_url: String, args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    // First: from here on SIGINT and SIGTERM stop the site gracefully, never abruptly.
+    let signals = ShutdownSignals::register()?;
     let redacted = redact(&redis_url);
     let store = SiteStore::connect(&redis_url, args.session)
         .await
         .map_err(|err| format!("cannot use Redis at {redacted}: {}", describe(&err)))?;
     let about = format!("redis {redacted}");
-    example_redis::serve(store, args.addr, args.insecure_dev_cookies, &about).await?;
+    example_axum::serve(PACKAGE, store, &args, &about, signals).await?;
     Ok(())
 }
 
-/// The Redis URL and the flags the SQLite sites share (but `--db`), with this program's usage
-/// line in its errors.
+/// The Redis URL and the flags the SQL sites share (but `--db` and `--postgres`), with this
+/// program's usage line in its errors.
 fn command_line(args: impl IntoIterator<Item = OsString>) -> Result<(String, Args), EarlyExit> {
     let default_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
     let (redis_url, rest) =
@@ -51,8 +52,9 @@ fn command_line(args: impl IntoIterator<Item = OsString>) -> Result<(String, Arg
     Ok((redis_url, args))
 }
 
-/// Takes `--redis URL` / `--redis=URL` (the last one wins) out of `args`, refuses `--db`,
-/// and returns the URL and the other arguments.
+/// Takes `--redis URL` / `--redis=URL` (the last one wins) out of `args`, refuses `--db` and
+/// `--postgres` (whose values would otherwise be taken and ignored: users and sessions live
+/// in Redis), and returns the URL and the other arguments.
 fn split_redis_flag(
     args: impl IntoIterator<Item = OsString>,
 ) -> Result<(String, Vec<OsString>), String> {
@@ -61,10 +63,11 @@ fn split_redis_flag(
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let text = arg.to_str().unwrap_or_default();
-        if text == "--db" || text.starts_with("--db=") {
-            return Err(
-                "--db does not apply: sessions and users live in Redis (--redis URL)".into(),
-            );
+        let flag = text.split_once('=').map_or(text, |(flag, _)| flag);
+        if flag == "--db" || flag == "--postgres" {
+            return Err(format!(
+                "{flag} does not apply: sessions and users live in Redis (--redis URL)"
+            ));
         }
         let value = if text == "--redis" {
             args.next().ok_or("--redis needs a value")?
@@ -129,6 +132,20 @@ mod tests {
         assert!(split(&["--redis="]).is_err());
         assert!(split(&["--db", "x.db"]).is_err());
         assert!(split(&["--db=x.db"]).is_err());
+        for refused in [
+            &["--postgres", "postgres://u@h/db"][..],
+            &["--postgres=postgres://u@h/db"],
+            &["--redis", "redis://h:1", "--postgres"],
+        ] {
+            let err = split(refused).unwrap_err();
+            assert!(
+                err.starts_with("--postgres does not apply"),
+                "{refused:?}: {err}"
+            );
+        }
+        // Only the flags themselves: a Redis URL that mentions them is a value.
+        assert_eq!(split(&["--redis", "--postgres"]).unwrap().0, "--postgres");
+        assert!(split(&["--postgresql"]).unwrap().1 == ["--postgresql"]);
     }
 
     #[test]
@@ -140,6 +157,10 @@ mod tests {
         assert_eq!(
             args(&["--port", "1"]),
             invalid("unknown argument \"--port\"")
+        );
+        assert_eq!(
+            args(&["--postgres", "postgres://u@h/db"]),
+            invalid("--postgres does not apply: sessions and users live in Redis (--redis URL)")
         );
         let (url, args) = args(&["--idle-timeout", "60"]).unwrap();
         assert_eq!(url, DEFAULT_REDIS);

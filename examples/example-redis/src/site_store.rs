@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use example_axum::SiteData;
 use example_common::{HashPermit, SessionConfig, User};
 use session_cookie::Loader;
 use session_store::{Clock, Session, Token};
@@ -36,6 +37,7 @@ pub struct SignedIn {
 /// # Examples
 ///
 /// ```no_run
+/// use example_axum::SiteData as _;
 /// use example_common::SessionConfig;
 /// use example_redis::SiteStore;
 /// use session_cookie::Loader as _;
@@ -85,10 +87,22 @@ impl SiteStore {
         self.sessions = self.sessions.with_clock(clock);
         self
     }
+}
+
+impl fmt::Debug for SiteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SiteStore")
+            .field("sessions", &self.sessions)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The site of `example-axum` runs on it ([`example_axum::serve`]).
+impl SiteData for SiteStore {
+    type Backend = RedisBackend<i64>;
 
     /// The session store: create, list and revoke sessions with it.
-    #[must_use]
-    pub fn sessions(&self) -> &RedisStore<i64> {
+    fn sessions(&self) -> &RedisStore<i64> {
         &self.sessions
     }
 
@@ -101,7 +115,7 @@ impl SiteStore {
     /// # Errors
     ///
     /// [`SiteError::Users`] or [`SiteError::Password`] (not: the password was wrong).
-    pub async fn verify_password(
+    async fn verify_password(
         &self,
         permit: HashPermit,
         name: &str,
@@ -109,13 +123,9 @@ impl SiteStore {
     ) -> Result<Option<User>, SiteError> {
         self.users.verify_password(permit, name, password).await
     }
-}
 
-impl fmt::Debug for SiteStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SiteStore")
-            .field("sessions", &self.sessions)
-            .finish_non_exhaustive()
+    fn account(signed_in: &SignedIn) -> &User {
+        &signed_in.user
     }
 }
 

@@ -522,7 +522,7 @@ async fn two_instances_share_sessions_and_survive_a_redis_restart() {
                  failed: session-store-redis: redis failed: ",
             ],
             [
-                "ERROR example_redis::site: request failed",
+                "ERROR example_axum: request failed",
                 "operation=verify_password error=example-redis: the user store failed: ",
             ],
         ] {

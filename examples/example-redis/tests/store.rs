@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use example_axum::SiteData as _;
 use example_common::{SessionConfig, User};
 use example_redis::{SignedIn, SiteError, SiteStore};
 use session_cookie::Loader as _;
