@@ -79,6 +79,10 @@ macro_rules! site_tests {
     };
 }
 
+mod api;
+
+pub use self::api::the_api_with_a_bearer_token;
+
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};

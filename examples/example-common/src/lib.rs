@@ -14,6 +14,9 @@
 //!   most about one Argon2 hash per core at once (the others wait briefly, then get 503).
 //! * The sites log on stderr ([`init_logging`], `RUST_LOG`): a failed session loader, a failed
 //!   store call, startup; one line per request at DEBUG.
+//! * Beside the pages, a small JSON API for clients without cookies (`/api/login`,
+//!   `/api/me`, `/api/logout`; [`token_json`], [`me_json`]): the same sessions, carried as
+//!   `Authorization: Bearer <token>`.
 //! * The sites stop gracefully on SIGINT and SIGTERM ([`serve_until_signalled`]): the requests
 //!   in flight finish, the exit status is 0.
 //!
@@ -22,6 +25,7 @@
 //! * `e2e`: the `example_common::e2e` module, the end-to-end test both sites run against their real
 //!   binary (an HTTP client with a cookie store: `reqwest`). For dev-dependencies only.
 
+mod api;
 mod args;
 mod ci;
 mod config;
@@ -38,6 +42,7 @@ mod run;
 mod shutdown;
 mod site_sessions;
 
+pub use crate::api::{API_CONTENT_TYPE, me_json, token_json};
 pub use crate::args::{Args, ArgsError, DEFAULT_DB, EarlyExit, parse_args};
 pub use crate::ci::under_ci;
 pub use crate::config::{SessionConfig, User};
