@@ -27,9 +27,9 @@ use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
 use actix_web::middleware::{self, Next};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use example_common::{
-    Args, Credentials, DRAIN_TIMEOUT, LoginGate, LoginLimits, PURGE_INTERVAL, Refusal, RequestLine,
-    RevokeForm, Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe, page_home,
-    page_login_failed, page_me,
+    Args, Credentials, DRAIN_TIMEOUT, LoginGate, PURGE_INTERVAL, Refusal, RequestLine, RevokeForm,
+    Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe, page_home, page_login_failed,
+    page_me,
 };
 use session_actix::{
     MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, SessionToken,
@@ -60,7 +60,7 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let sessions = Sessions::<Account>::new(proxy, db.clone());
     let db = web::Data::new(db);
     // One gate for every worker: the hash bound and the throttles are per process.
-    let logins = web::Data::new(LoginGate::new(LoginLimits::default())?);
+    let logins = web::Data::new(LoginGate::new(args.logins)?);
     let server = HttpServer::new(move || {
         App::new()
             // Innermost: a dead session's cookie goes; inside the guard, so a refused request
@@ -376,7 +376,7 @@ mod tests {
     use super::*;
     use actix_web::http::header::COOKIE;
     use actix_web::test::{TestRequest, call_service, init_service};
-    use example_common::{Database, SessionConfig};
+    use example_common::{Database, LoginLimits, SessionConfig};
 
     /// Without a `Sessions` configuration (a wiring mistake), logout and login are a 500,
     /// never a silent "no token" that would skip deleting the session on the server.

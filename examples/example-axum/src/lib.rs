@@ -24,9 +24,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, HashPermit, LoginGate, LoginLimits, Refusal, RequestLine, RevokeForm,
-    Revoked, ShutdownSignals, SiteDb, SiteSessions as _, StoreError, page_home, page_login_failed,
-    page_me,
+    Args, Credentials, HashPermit, LoginGate, Refusal, RequestLine, RevokeForm, Revoked,
+    ShutdownSignals, SiteDb, SiteSessions as _, StoreError, page_home, page_login_failed, page_me,
 };
 use session_axum::session_cookie::adapter::ErrorChain;
 use session_axum::{
@@ -179,7 +178,7 @@ pub fn router<D: SiteData>(data: D, proxy: CookieProxy, logins: LoginGate) -> Ro
 /// Serves the site of `package` (such as `example-axum`) on `data` at `args.addr` until
 /// SIGINT or SIGTERM (`signals`, registered by the caller before it opened its store),
 /// with the session cookie of [`cookie_proxy`](example_common::cookie_proxy)`(package,
-/// args.insecure_dev_cookies)` and [`LoginLimits::default()`]. Prints that function's
+/// args.insecure_dev_cookies)` and the login limits `args.logins`. Prints that function's
 /// cookie notice, then the lines of [`announce`](example_common::announce) with
 /// `about_store` (such as `database PATH` or `redis URL`).
 ///
@@ -212,7 +211,7 @@ pub async fn serve<D: SiteData>(
     signals: ShutdownSignals,
 ) -> std::io::Result<()> {
     let proxy = example_common::cookie_proxy(package, args.insecure_dev_cookies);
-    let router = router(data, proxy, LoginGate::new(LoginLimits::default())?);
+    let router = router(data, proxy, LoginGate::new(args.logins)?);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     example_common::announce(package, about_store, listener.local_addr()?);
     // The peer address, for the login throttle (`ConnectInfo`).

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::{Database, SessionConfig};
+use crate::{Database, LoginLimits, SessionConfig};
 
 /// The database file the example apps use unless `--db` says otherwise (in the working
 /// directory).
@@ -14,8 +14,8 @@ pub const DEFAULT_DB: &str = "sessionkit-example.db";
 
 /// The usage line, printed with every [`ArgsError`].
 const USAGE: &str = "usage: [--db PATH | --postgres URL] [--addr IP:PORT] \
-                     [--absolute-lifetime SECS] [--idle-timeout SECS] [--insecure-dev-cookies] \
-                     [--help]";
+                     [--absolute-lifetime SECS] [--idle-timeout SECS] [--login-window SECS] \
+                     [--insecure-dev-cookies] [--help]";
 
 /// The example apps' settings, from [`parse_args`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub struct Args {
     pub addr: SocketAddr,
     /// `--absolute-lifetime SECS` and `--idle-timeout SECS` over [`SessionConfig::default()`].
     pub session: SessionConfig,
+    /// `--login-window SECS`: the login throttle's bursts (10 attempts per user name, 30 per
+    /// client address) refill over SECS ([`LoginLimits::refilled_over`]). Default:
+    /// [`LoginLimits::default()`], a minute.
+    pub logins: LoginLimits,
     /// `--insecure-dev-cookies`: the library's development cookie (`id`, no Secure) instead
     /// of its secure defaults, for plain http in local development (see
     /// [`cookie_proxy`](crate::cookie_proxy)). Default: off, whatever the address.
@@ -123,7 +127,8 @@ impl From<ArgsError> for EarlyExit {
 ///
 /// Flags: `--db PATH` or `--postgres URL` (the last one wins), `--addr IP:PORT` (default
 /// `default_addr`), `--absolute-lifetime SECS`
-/// and `--idle-timeout SECS` (positive whole seconds), `--insecure-dev-cookies`, `--help`.
+/// and `--idle-timeout SECS`, `--login-window SECS` (positive whole seconds),
+/// `--insecure-dev-cookies`, `--help`.
 /// Each flag with a value also accepts `--flag=VALUE` (UTF-8 only: give a non-UTF-8 path as
 /// `--db PATH`); a later flag overrides an earlier one. Never panics, also not on non-UTF-8
 /// input (use `std::env::args_os`).
@@ -159,6 +164,7 @@ where
         database: Database::Sqlite(PathBuf::from(DEFAULT_DB)),
         addr: default_addr,
         session: SessionConfig::default(),
+        logins: LoginLimits::default(),
         insecure_dev_cookies: false,
     };
     let mut args = args.into_iter().map(Into::into);
@@ -184,6 +190,7 @@ where
             "--addr" => "--addr",
             "--absolute-lifetime" => "--absolute-lifetime",
             "--idle-timeout" => "--idle-timeout",
+            "--login-window" => "--login-window",
             _ => return Err(ArgsError::UnknownFlag(name)),
         };
         let value = inline
@@ -216,6 +223,10 @@ where
             "--idle-timeout" => {
                 parsed.session.idle_timeout = positive_secs(&value).ok_or_else(invalid)?;
             }
+            "--login-window" => {
+                let window = positive_secs(&value).ok_or_else(invalid)?;
+                parsed.logins = LoginLimits::default().refilled_over(window);
+            }
             _ => return Err(invalid()),
         }
     }
@@ -241,6 +252,11 @@ mod tests {
         assert_eq!(args.database, Database::Sqlite(PathBuf::from(DEFAULT_DB)));
         assert_eq!(args.addr, addr());
         assert_eq!(args.session, SessionConfig::default());
+        assert_eq!(args.logins, LoginLimits::default());
+        assert_eq!(
+            LoginLimits::default().refilled_over(Duration::from_secs(60)),
+            LoginLimits::default()
+        );
         assert!(!args.insecure_dev_cookies);
     }
 
@@ -271,6 +287,8 @@ mod tests {
                 "--absolute-lifetime",
                 "3600",
                 "--idle-timeout=120",
+                "--login-window",
+                "86400",
             ],
             addr(),
         )
@@ -279,6 +297,12 @@ mod tests {
         assert_eq!(args.addr, SocketAddr::from(([0, 0, 0, 0], 8080)));
         assert_eq!(args.session.absolute_lifetime, Duration::from_secs(3600));
         assert_eq!(args.session.idle_timeout, Duration::from_secs(120));
+        assert_eq!(args.logins.per_account_period, Duration::from_secs(8640));
+        assert_eq!(args.logins.per_client_period, Duration::from_secs(2880));
+        assert_eq!(
+            parse_args(["--login-window=600"], addr()).unwrap().logins,
+            LoginLimits::default().refilled_over(Duration::from_secs(600))
+        );
         assert_eq!(
             args.session.touch_interval,
             SessionConfig::default().touch_interval
@@ -305,7 +329,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_an_error_with_usage() {
-        let cases: [&[&str]; 12] = [
+        let cases: [&[&str]; 14] = [
             &["--port", "1"],
             &["serve"],
             &["--db"],
@@ -317,6 +341,8 @@ mod tests {
             &["--idle-timeout", "1.5"],
             &["--idle-timeout", "99999999999999999999999"],
             &["--idle-timeout"],
+            &["--login-window", "0"],
+            &["--login-window"],
             &["--help=yes"],
         ];
         for case in cases {

@@ -62,6 +62,34 @@ impl Default for LoginLimits {
     }
 }
 
+impl LoginLimits {
+    /// These limits with each burst refilled over `window` instead of a minute: one more
+    /// attempt for a user name every `window / per_account_burst`, and from a client address
+    /// every `window / per_client_burst` (a burst of zero counts as one). The sites' `--login-window
+    /// SECS`; the default limits are `refilled_over(60 s)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use example_common::LoginLimits;
+    ///
+    /// let hourly = LoginLimits::default().refilled_over(Duration::from_secs(3600));
+    /// assert_eq!(hourly.per_account_period, Duration::from_secs(360));
+    /// assert_eq!(hourly.per_client_period, Duration::from_secs(120));
+    /// assert_eq!(hourly.per_account_burst, 10);
+    /// ```
+    #[must_use]
+    pub fn refilled_over(self, window: Duration) -> Self {
+        let period = |burst: u32| window.checked_div(burst.max(1)).unwrap_or(window);
+        Self {
+            per_account_period: period(self.per_account_burst),
+            per_client_period: period(self.per_client_burst),
+            ..self
+        }
+    }
+}
+
 /// Why a login was not let through to the password hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

@@ -20,7 +20,8 @@ use session_store_redis::redis;
 const PACKAGE: &str = "example-redis";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 const USAGE: &str = "usage: [--redis URL] [--addr IP:PORT] [--absolute-lifetime SECS] \
-                     [--idle-timeout SECS] [--insecure-dev-cookies] [--help]";
+                     [--idle-timeout SECS] [--login-window SECS] [--insecure-dev-cookies] \
+                     [--help]";
 
 fn main() -> ExitCode {
     let args = command_line(std::env::args_os().skip(1));
