@@ -12,6 +12,11 @@
 //! session has ended (signed out elsewhere, expired) gets a removal cookie with its answer.
 //! A state-changing request from another origin (cross-site request forgery, login CSRF
 //! included) is refused with 403.
+//!
+//! For clients without cookies, a JSON API on the same sessions (`example_common::api`):
+//! `POST /api/login` answers `{"token":"..."}` and no cookie, `GET /api/me` and the pages
+//! take `Authorization: Bearer <token>` (`Sessions::with_bearer`), `POST /api/logout`
+//! deletes the session.
 
 use std::future::IntoFuture as _;
 use std::net::SocketAddr;
@@ -24,8 +29,9 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use example_common::{
-    Args, Credentials, HashPermit, LoginGate, Refusal, RequestLine, RevokeForm, Revoked,
-    ShutdownSignals, SiteDb, SiteSessions as _, StoreError, page_home, page_login_failed, page_me,
+    API_CONTENT_TYPE, Args, Credentials, HashPermit, LoginGate, Refusal, RequestLine, RevokeForm,
+    Revoked, ShutdownSignals, SiteDb, SiteSessions as _, StoreError, me_json, page_home,
+    page_login_failed, page_me, token_json,
 };
 use session_axum::session_cookie::adapter::ErrorChain;
 use session_axum::{
@@ -148,7 +154,8 @@ impl<D: SiteData> FromRef<App<D>> for Sessions<D::User> {
 /// ```
 pub fn router<D: SiteData>(data: D, proxy: CookieProxy, logins: LoginGate) -> Router {
     let app = App {
-        sessions: Sessions::new(proxy, data.clone()),
+        // The cookie, and `Authorization: Bearer` for the API's clients.
+        sessions: Sessions::new(proxy, data.clone()).with_bearer(),
         data,
         logins,
     };
@@ -161,6 +168,9 @@ pub fn router<D: SiteData>(data: D, proxy: CookieProxy, logins: LoginGate) -> Ro
         .route("/sessions/revoke", post(revoke::<D>))
         .route("/sessions/revoke-others", post(revoke_others::<D>))
         .route("/sessions/revoke-all", post(revoke_all::<D>))
+        .route("/api/login", post(api_login::<D>))
+        .route("/api/me", get(api_me::<D>))
+        .route("/api/logout", post(api_logout::<D>))
         // Inside the guard: a refused request changes no cookie.
         .layer(middleware::from_fn_with_state(
             app.clone(),
@@ -388,6 +398,60 @@ async fn revoke_all<D: SiteData>(State(app): State<App<D>>, User(user): User<D::
         Err(err) => server_error("revoke_user", &err),
     }
 }
+
+/// `POST /api/login`: the form's credentials, through the same gate; `200` with
+/// `{"token":"..."}` and no cookie (the client sends it back as `Authorization: Bearer`),
+/// `401` for wrong credentials. The session the request carried, if any, ends.
+async fn api_login<D: SiteData>(
+    State(app): State<App<D>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    old: Option<SessionToken<D::User>>,
+    Form(form): Form<Credentials>,
+) -> Response {
+    let permit = match app.logins.admit(peer.ip(), &form.username).await {
+        Ok(permit) => permit,
+        Err(refusal) => return refused(&refusal),
+    };
+    let account = match app
+        .data
+        .verify_password(permit, &form.username, &form.password)
+        .await
+    {
+        Ok(Some(account)) => account,
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, "wrong username or password").into_response();
+        }
+        Err(err) => return server_error("verify_password", &err),
+    };
+    let old = old.as_ref().map(|old| old.token());
+    let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
+    match app.data.sessions().sign_in(&account, old, agent).await {
+        Ok(token) => (NO_STORE, JSON, token_json(&token)).into_response(),
+        Err(err) => server_error("sign_in", &err),
+    }
+}
+
+/// `GET /api/me`: `{"name":"..."}`, never stored by a cache; 401 without a session.
+async fn api_me<D: SiteData>(User(user): User<D::User>) -> impl IntoResponse {
+    (NO_STORE, JSON, me_json(D::account(&user)))
+}
+
+/// `POST /api/logout`: deletes the request's session in the store (a bearer session has no
+/// cookie to remove), `204`; 401 without a session.
+async fn api_logout<D: SiteData>(
+    State(app): State<App<D>>,
+    _user: User<D::User>,
+    token: SessionToken<D::User>,
+) -> Response {
+    match app.data.sessions().revoke(token.token()).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => server_error("revoke", &err),
+    }
+}
+
+/// `Content-Type: application/json`, for the API's answers.
+const JSON: [(HeaderName, &str); 1] = [(header::CONTENT_TYPE, API_CONTENT_TYPE)];
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
 fn refused(refusal: &Refusal) -> Response {
