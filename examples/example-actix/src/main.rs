@@ -10,6 +10,11 @@
 //! the cookie. A state-changing request from another origin (cross-site request forgery,
 //! login CSRF included) is refused with 403.
 //!
+//! For clients without cookies, a JSON API on the same sessions (`example_common::api`):
+//! `POST /api/login` answers `{"token":"..."}` and no cookie, `GET /api/me` and the pages
+//! take `Authorization: Bearer <token>` (`Sessions::with_bearer`), `POST /api/logout`
+//! deletes the session.
+//!
 //! Logs on stderr (`RUST_LOG`, default `info`; `RUST_LOG=info,access=debug` adds one line per
 //! request); a failed session loader is an ERROR line with its cause. Stops gracefully on
 //! SIGINT (Ctrl-C) and SIGTERM: the requests in flight finish, then it exits with 0.
@@ -27,9 +32,9 @@ use actix_web::http::header::{self, CacheControl, CacheDirective, ContentType};
 use actix_web::middleware::{self, Next};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use example_common::{
-    Args, Credentials, DRAIN_TIMEOUT, LoginGate, PURGE_INTERVAL, Refusal, RequestLine, RevokeForm,
-    Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe, page_home, page_login_failed,
-    page_me,
+    API_CONTENT_TYPE, Args, Credentials, DRAIN_TIMEOUT, LoginGate, PURGE_INTERVAL, Refusal,
+    RequestLine, RevokeForm, Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe,
+    me_json, page_home, page_login_failed, page_me, token_json,
 };
 use session_actix::{
     MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, SessionToken,
@@ -57,7 +62,8 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let db = SiteDb::open(&args.database, args.session).await?;
     db.spawn_purge(PURGE_INTERVAL);
     let proxy = example_common::cookie_proxy(PACKAGE, args.insecure_dev_cookies);
-    let sessions = Sessions::<Account>::new(proxy, db.clone());
+    // The cookie, and `Authorization: Bearer` for the API's clients.
+    let sessions = Sessions::<Account>::new(proxy, db.clone()).with_bearer();
     let db = web::Data::new(db);
     // One gate for every worker: the hash bound and the throttles are per process.
     let logins = web::Data::new(LoginGate::new(args.logins)?);
@@ -196,7 +202,10 @@ fn routes(config: &mut web::ServiceConfig) {
         )
         .service(web::resource("/sessions/revoke").post(revoke))
         .service(web::resource("/sessions/revoke-others").post(revoke_others))
-        .service(web::resource("/sessions/revoke-all").post(revoke_all));
+        .service(web::resource("/sessions/revoke-all").post(revoke_all))
+        .service(web::resource("/api/login").post(api_login))
+        .service(web::resource("/api/me").get(api_me))
+        .service(web::resource("/api/logout").post(api_logout));
 }
 
 /// The home page; never stored by a cache (with a session it is a personal page).
@@ -342,6 +351,68 @@ fn personal(page: String) -> HttpResponse {
         .content_type(ContentType::html())
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .body(page)
+}
+
+/// `POST /api/login`: the form's credentials, through the same gate; `200` with
+/// `{"token":"..."}` and no cookie (the client sends it back as `Authorization: Bearer`),
+/// `401` for wrong credentials. The session the request carried, if any, ends.
+async fn api_login(
+    request: HttpRequest,
+    db: web::Data<SiteDb>,
+    logins: web::Data<LoginGate>,
+    MaybeSessionToken(old): MaybeSessionToken<Account>,
+    web::Form(form): web::Form<Credentials>,
+) -> HttpResponse {
+    let client = request
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip());
+    let permit = match logins.admit(client, &form.username).await {
+        Ok(permit) => permit,
+        Err(refusal) => return refused(&refusal),
+    };
+    let account = match db
+        .verify_password(permit, &form.username, &form.password)
+        .await
+    {
+        Ok(Some(account)) => account,
+        Ok(None) => return HttpResponse::Unauthorized().body("wrong username or password"),
+        Err(err) => return server_error("verify_password", &err),
+    };
+    let old = old.as_ref().map(|old| old.token());
+    let agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .map(header::HeaderValue::as_bytes);
+    match db.sign_in(&account, old, agent).await {
+        Ok(token) => json(token_json(&token)),
+        Err(err) => server_error("sign_in", &err),
+    }
+}
+
+/// `GET /api/me`: `{"name":"..."}`, never stored by a cache; 401 without a session.
+async fn api_me(User(user): User<Account>) -> HttpResponse {
+    json(me_json(&user))
+}
+
+/// `POST /api/logout`: deletes the request's session in the store (a bearer session has no
+/// cookie to remove), `204`; 401 without a session.
+async fn api_logout(
+    db: web::Data<SiteDb>,
+    _user: User<Account>,
+    token: SessionToken<Account>,
+) -> HttpResponse {
+    match db.sessions().revoke(token.token()).await {
+        Ok(_) => HttpResponse::NoContent().finish(),
+        Err(err) => server_error("revoke", &err),
+    }
+}
+
+/// A 200 JSON answer with `Cache-Control: no-store`: it names the user or carries a token.
+fn json(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, API_CONTENT_TYPE))
+        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
+        .body(body)
 }
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
