@@ -38,9 +38,17 @@ macro_rules! site_tests {
             cross_origin_state_changes_are_refused,
             public_page_answers_while_the_database_is_locked,
             deleting_or_disabling_the_account_ends_its_sessions,
-            login_attempts_are_throttled,
             the_sessions_page_lists_and_signs_out,
         );
+
+        /// On an instance whose login limits refill over a day: no refill mid-test, however
+        /// slow the machine.
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn login_attempts_are_throttled() {
+            let flags = $crate::e2e::THROTTLE_TEST_FLAGS;
+            let site = $crate::e2e::Site::start_with_flags($bin, $package, &flags);
+            $crate::e2e::login_attempts_are_throttled(&site).await;
+        }
 
         /// The development cookie (`id`, no Secure) only with the flag, not for a loopback
         /// address.
@@ -104,6 +112,30 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The site's `RUST_LOG`: its defaults, one line per request, and the adapters' rejections.
 pub const SITE_RUST_LOG: &str = "info,access=debug,sessionkit=debug";
+
+/// The login throttle's window in [`THROTTLE_TEST_FLAGS`]: a day.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(example_common::e2e::THROTTLE_TEST_WINDOW_SECS, 86_400);
+/// ```
+pub const THROTTLE_TEST_WINDOW_SECS: u64 = 24 * 60 * 60;
+
+/// The flags of a site for [`login_attempts_are_throttled`]: `--login-window` a day, so the
+/// bursts refill by one attempt only every 2.4 hours (per user name) and 48 minutes (per
+/// client address), never while the test runs. With the default minute, a loaded machine
+/// that took 8.5 s for the test's attempts (more than the 6 s of one refill) saw an attempt
+/// let through that the test expected refused.
+///
+/// # Examples
+///
+/// ```
+/// use example_common::e2e::{THROTTLE_TEST_FLAGS, THROTTLE_TEST_WINDOW_SECS};
+///
+/// assert_eq!(THROTTLE_TEST_FLAGS[1].parse(), Ok(THROTTLE_TEST_WINDOW_SECS));
+/// ```
+pub const THROTTLE_TEST_FLAGS: [&str; 2] = ["--login-window", "86400"];
 
 /// How long [`Site::wait_for_log`] waits for a line.
 const LOG_TIMEOUT: Duration = Duration::from_secs(5);
@@ -1317,6 +1349,9 @@ pub async fn concurrent_logins_are_bounded(site: &Site) -> (usize, usize, u64) {
 /// burst) and per client address (over many names: 30 in a burst); a throttled attempt is 429
 /// with `Retry-After` and the login form, costs no password hash, and starts no session.
 ///
+/// The site must run with [`THROTTLE_TEST_FLAGS`] (its limits refill over a day): the check
+/// counts attempts, never time, so a refill while it runs would let one more through.
+///
 /// # Panics
 ///
 /// On the first failed check.
@@ -1325,8 +1360,10 @@ pub async fn concurrent_logins_are_bounded(site: &Site) -> (usize, usize, u64) {
 ///
 /// ```no_run
 /// # async fn test() {
-/// # let site = example_common::e2e::Site::start("target/debug/example-axum", "example-axum");
-/// example_common::e2e::login_attempts_are_throttled(&site).await;
+/// use example_common::e2e::{Site, THROTTLE_TEST_FLAGS, login_attempts_are_throttled};
+///
+/// let site = Site::start_with_flags("target/debug/example-axum", "example-axum", &THROTTLE_TEST_FLAGS);
+/// login_attempts_are_throttled(&site).await;
 /// # }
 /// ```
 pub async fn login_attempts_are_throttled(site: &Site) {
@@ -1341,7 +1378,9 @@ pub async fn login_attempts_are_throttled(site: &Site) {
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         let retry = header(&res, RETRY_AFTER);
         assert!(
-            retry.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)),
+            retry
+                .parse::<u64>()
+                .is_ok_and(|s| (1..=THROTTLE_TEST_WINDOW_SECS).contains(&s)),
             "Retry-After: {retry}"
         );
         assert!(text(res).await.contains(r#"action="/login""#));

@@ -381,7 +381,10 @@ async fn logins_are_bounded_and_throttled_on_redis() {
     let site = instance(&redis);
     let (_, busy, _) = e2e::concurrent_logins_are_bounded(&site).await;
     assert!(busy > 0, "the hash bound was never reached");
-    e2e::login_attempts_are_throttled(&instance(&redis)).await;
+    let mut args = vec!["--redis".to_owned(), redis.url()];
+    args.extend(e2e::THROTTLE_TEST_FLAGS.map(String::from));
+    let site = Site::start_with_args(env!("CARGO_BIN_EXE_example-redis"), PACKAGE, args);
+    e2e::login_attempts_are_throttled(&site).await;
 }
 
 /// The session key of `cookie`'s token, and the token's text (to look for it where it must
