@@ -7,6 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use session_store::{Backend, Cutoff, Handle, Policy, Record, Store};
 
 use crate::error::BackendError;
+use crate::record::{self, FIELD};
 use crate::scripts::{MAX_TTL, SCRIPTS};
 use crate::user_id::UserId;
 
@@ -64,8 +65,9 @@ pub fn manager_config() -> ConnectionManagerConfig {
 /// [`Backend`] of [`RedisStore`](crate::RedisStore).
 ///
 /// * **Keys hold `hex(token.hash())`**, never the token: `{prefix}s:{64 hex digits}`, a hash
-///   with the user id, the times and the label. A user's sessions are indexed in
-///   `{prefix}u:{user id}` (a sorted set), for listing and revoking them.
+///   with one field, `r`: the user id, the times, the cookie's kind and the label packed in
+///   one value, so that a load is one `HGET` of one bulk string. A user's sessions are
+///   indexed in `{prefix}u:{user id}` (a sorted set), for listing and revoking them.
 /// * **TTLs follow the policy** given to [`new`](Self::new): a session's key expires when
 ///   its absolute lifetime ends or, with an idle timeout, when it idles out, whichever comes
 ///   first; each touch renews it. Redis reclaims expired sessions itself, and the user's
@@ -370,39 +372,24 @@ impl<U: UserId> Backend for RedisBackend<U> {
         call.key(self.session_key(&r.key))
             .key(self.user_key(&r.user_id))
             .arg(hex(&r.key))
-            .arg(r.user_id.encode().as_ref())
-            .arg(r.created_at)
             .arg(r.last_seen_at)
             .arg(r.expires_at)
             .arg(self.idle)
             .arg(self.prefix.as_ref())
-            .arg(if r.label.is_some() { "1" } else { "0" })
-            .arg(r.label.as_deref().unwrap_or_default())
-            .arg(if r.persistent { "1" } else { "0" });
+            .arg(record::pack(r));
         let stored: i64 = call.invoke_async(&mut self.conn()).await?;
         Ok(stored == 1)
     }
 
     async fn get(&self, key: &[u8; 32]) -> Result<Option<Record<U>>, BackendError> {
-        let fields: Vec<Option<Vec<u8>>> = redis::cmd("HMGET")
+        let packed: Option<Vec<u8>> = redis::cmd("HGET")
             .arg(self.session_key(key))
-            .arg(&["user", "created", "seen", "expires", "label", "persistent"])
+            .arg(FIELD)
             .query_async(&mut self.conn())
             .await?;
-        let [user, created, seen, expires, label, persistent] =
-            <[_; 6]>::try_from(fields).map_err(|_| BackendError::Malformed)?;
-        let Some(user) = user else {
-            return Ok(None);
-        };
-        Ok(Some(Record {
-            key: *key,
-            user_id: U::decode(&user).ok_or(BackendError::Malformed)?,
-            created_at: int(created.as_deref())?,
-            last_seen_at: int(seen.as_deref())?,
-            expires_at: int(expires.as_deref())?,
-            label: text(label)?,
-            persistent: flag(persistent.as_deref())?,
-        }))
+        packed
+            .map(|bytes| record::unpack(*key, bytes, None))
+            .transpose()
     }
 
     async fn touch(&self, key: &[u8; 32], now: i64) -> Result<bool, BackendError> {
@@ -481,22 +468,16 @@ impl<U: UserId> Backend for RedisBackend<U> {
             .arg(user.encode().as_ref())
             .arg(cutoff.now)
             .arg(cutoff.seen_after);
-        let values: Vec<Option<Vec<u8>>> = call.invoke_async(&mut self.conn()).await?;
-        let mut records = values
-            .chunks(6)
-            .map(|row| match row {
-                [Some(member), created, seen, expires, label, persistent] => Ok(Record {
-                    key: unhex(member).ok_or(BackendError::Malformed)?,
-                    user_id: user.clone(),
-                    created_at: int(created.as_deref())?,
-                    last_seen_at: int(seen.as_deref())?,
-                    expires_at: int(expires.as_deref())?,
-                    label: text(label.clone())?,
-                    persistent: flag(persistent.as_deref())?,
-                }),
-                _ => Err(BackendError::Malformed),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let values: Vec<Vec<u8>> = call.invoke_async(&mut self.conn()).await?;
+        if values.len() % 2 != 0 {
+            return Err(BackendError::Malformed);
+        }
+        let mut records = Vec::with_capacity(values.len() / 2);
+        let mut values = values.into_iter();
+        while let (Some(member), Some(packed)) = (values.next(), values.next()) {
+            let key = unhex(&member).ok_or(BackendError::Malformed)?;
+            records.push(record::unpack(key, packed, Some(user))?);
+        }
         records.sort_by_key(|r| (r.created_at, r.key));
         Ok(records)
     }
@@ -606,31 +587,6 @@ fn unhex(text: &[u8]) -> Option<[u8; 32]> {
     Some(key)
 }
 
-/// A stored time: decimal digits.
-fn int(field: Option<&[u8]>) -> Result<i64, BackendError> {
-    field
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .and_then(|text| text.parse().ok())
-        .ok_or(BackendError::Malformed)
-}
-
-/// The stored `persistent` flag: `1`, or absent for a browser-session cookie (and for
-/// sessions stored before the field existed).
-fn flag(field: Option<&[u8]>) -> Result<bool, BackendError> {
-    match field {
-        None => Ok(false),
-        Some(b"1") => Ok(true),
-        Some(_) => Err(BackendError::Malformed),
-    }
-}
-
-/// A stored label: UTF-8, or absent.
-fn text(field: Option<Vec<u8>>) -> Result<Option<String>, BackendError> {
-    field
-        .map(|bytes| String::from_utf8(bytes).map_err(|_| BackendError::Malformed))
-        .transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,89 +605,119 @@ mod tests {
         assert_eq!(unhex(&text.as_bytes()[1..]), None);
     }
 
-    /// A session stored before the `persistent` field existed (no such field) loads, lists
-    /// and rotates as a browser-session cookie; a new one keeps the choice in the field.
+    /// The scripts read and rewrite the packed record as `record.rs` writes it: a touch and
+    /// a rotation change `seen` alone, byte for byte; a hash without `r` (the layout before
+    /// it) is no session; a record that is not the layout is the store's error.
     #[tokio::test(flavor = "current_thread")]
-    async fn sessions_without_the_persistent_field_are_browser_sessions() {
-        use session_store::{CookieLifetime, CreateOptions, Token};
+    async fn scripts_keep_the_packed_record() {
+        use session_store::Cutoff;
 
-        let Some(server) = crate::test_util::RedisServer::start_or_skip("persistent_field") else {
+        let Some(server) = crate::test_util::RedisServer::start_or_skip("packed_record") else {
             return;
         };
-        let backend = RedisBackend::<i64>::connect(&server.url(), Policy::default())
+        let backend = RedisBackend::<String>::connect(&server.url(), Policy::default())
             .await
             .expect("connect");
-        let store = backend.clone().into_store();
-        let old = Token::<32>::generate().expect("OS RNG");
-        let now = store.now();
         let mut conn = backend.conn();
-        let key = backend.session_key(&old.hash());
-        let () = redis::cmd("HSET")
-            .arg(&key)
-            .arg(&[
-                "user",
-                "7",
-                "created",
-                &now.to_string(),
-                "seen",
-                &now.to_string(),
-            ])
-            .arg(&["expires", &(now + 3600).to_string()])
-            .query_async(&mut conn)
-            .await
-            .expect("HSET");
-        let () = redis::cmd("ZADD")
-            .arg(backend.user_key(&7))
-            .arg((now + 3600) * 1000) // the instant its key expires, in ms
-            .arg(hex(&old.hash()))
-            .query_async(&mut conn)
-            .await
-            .expect("ZADD");
-        let session = store
-            .load(&old)
-            .await
-            .expect("load")
-            .expect("the old session");
-        assert!(!session.persistent);
-        assert_eq!(session.cookie_lifetime(now), CookieLifetime::BrowserSession);
-        let remembered = store
-            .create_with(7, CreateOptions::new().with_persistent(true))
-            .await
-            .expect("create_with");
-        let field: Option<String> = redis::cmd("HGET")
-            .arg(backend.session_key(&remembered.hash()))
-            .arg("persistent")
-            .query_async(&mut conn)
-            .await
-            .expect("HGET");
-        assert_eq!(field.as_deref(), Some("1"));
-        let listed = store.list(&7).await.expect("list");
-        let flags: Vec<bool> = listed.iter().map(|s| s.persistent).collect();
-        assert_eq!(flags.iter().filter(|&&p| p).count(), 1, "{flags:?}");
-        assert_eq!(flags.len(), 2);
-        let rotated = store.rotate(&old).await.expect("rotate").expect("live");
-        let session = store.load(&rotated).await.expect("load").expect("live");
-        assert!(!session.persistent, "still a browser-session cookie");
-        // A flag this crate never writes is a malformed record, not a guess.
-        let () = redis::cmd("HSET")
-            .arg(backend.session_key(&rotated.hash()))
-            .arg(&["persistent", "yes"])
-            .query_async(&mut conn)
-            .await
-            .expect("HSET");
-        assert!(store.load(&rotated).await.is_err());
-    }
+        let stored = |key: [u8; 32]| {
+            let mut conn = backend.conn();
+            let key = backend.session_key(&key);
+            async move {
+                let packed: Option<Vec<u8>> = redis::cmd("HGET")
+                    .arg(key)
+                    .arg(FIELD)
+                    .query_async(&mut conn)
+                    .await
+                    .expect("HGET");
+                packed
+            }
+        };
+        let r = Record {
+            key: [1; 32],
+            user_id: "ada:1:x".to_owned(),
+            created_at: 1_000,
+            last_seen_at: 1_000,
+            expires_at: i64::MAX,
+            label: Some("Firefox 1:2".to_owned()),
+            persistent: true,
+        };
+        assert!(backend.insert(&r).await.expect("insert"));
+        assert_eq!(stored([1; 32]).await, Some(record::pack(&r)));
+        assert!(backend.touch(&[1; 32], 2_000).await.expect("touch"));
+        let touched = Record {
+            last_seen_at: 2_000,
+            ..r.clone()
+        };
+        assert_eq!(stored([1; 32]).await, Some(record::pack(&touched)));
+        assert_eq!(backend.get(&[1; 32]).await.expect("get"), Some(touched));
+        let cutoff = Cutoff {
+            now: 3_000,
+            seen_after: 0,
+        };
+        assert!(
+            backend
+                .rekey(&[1; 32], &[2; 32], cutoff)
+                .await
+                .expect("rekey")
+        );
+        let moved = Record {
+            key: [2; 32],
+            last_seen_at: 3_000,
+            ..r.clone()
+        };
+        assert_eq!(stored([2; 32]).await, Some(record::pack(&moved)));
+        let listed = backend.list(&r.user_id, cutoff).await.expect("list");
+        assert_eq!(listed, vec![moved]);
 
-    #[test]
-    fn fields_parse_strictly() {
-        assert_eq!(int(Some(b"-12")).ok(), Some(-12));
-        assert!(int(Some(b"12x")).is_err());
-        assert!(int(None).is_err());
-        assert_eq!(text(None).ok(), Some(None));
-        assert!(text(Some(vec![0xff])).is_err());
-        assert_eq!(flag(None).ok(), Some(false));
-        assert_eq!(flag(Some(b"1")).ok(), Some(true));
-        assert!(flag(Some(b"0")).is_err());
-        assert!(flag(Some(b"true")).is_err());
+        // The layout before the packed record: no `r`, so no session.
+        let old = backend.session_key(&[3; 32]);
+        let () = redis::cmd("HSET")
+            .arg(&old)
+            .arg(&[
+                "user", "ada:1:x", "created", "1", "seen", "1", "expires", "9",
+            ])
+            .query_async(&mut conn)
+            .await
+            .expect("HSET");
+        assert_eq!(backend.get(&[3; 32]).await.expect("get"), None);
+        assert!(!backend.touch(&[3; 32], 5).await.expect("touch"));
+
+        // A record the scripts can read but this user id type cannot decode (not UTF-8), and
+        // one with a label that is not UTF-8: errors, in a load and in a listing.
+        let () = redis::cmd("HSET")
+            .arg(backend.session_key(&[4; 32]))
+            .arg(FIELD)
+            .arg(&b"1:1:1:9:0:1:\xff"[..])
+            .query_async(&mut conn)
+            .await
+            .expect("HSET");
+        assert!(matches!(
+            backend.get(&[4; 32]).await,
+            Err(BackendError::Malformed)
+        ));
+        let () = redis::cmd("HSET")
+            .arg(backend.session_key(&[2; 32]))
+            .arg(FIELD)
+            .arg(&b"1:1000:3000:9999999:2:7:ada:1:x\xff"[..])
+            .query_async(&mut conn)
+            .await
+            .expect("HSET");
+        assert!(matches!(
+            backend.list(&r.user_id, cutoff).await,
+            Err(BackendError::Malformed)
+        ));
+        assert!(matches!(
+            backend.get(&[2; 32]).await,
+            Err(BackendError::Malformed)
+        ));
+        // The scripts still find the user in it: revoking by user deletes it.
+        assert_eq!(
+            backend
+                .remove_user(&r.user_id, None)
+                .await
+                .expect("remove_user"),
+            1
+        );
+        assert_eq!(stored([2; 32]).await, None);
     }
 }

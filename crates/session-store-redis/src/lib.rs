@@ -3,6 +3,7 @@
 
 mod backend;
 mod error;
+mod record;
 mod scripts;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

@@ -3,11 +3,11 @@
 //!
 //! Keys (`P` is the backend's prefix):
 //!
-//! * `P s:{hex(token hash)}`: a hash with `user`, `created`, `seen`, `expires`, `label` if
-//!   the session has one, and `persistent` = `1` if its cookie is persistent ("remember
-//!   me"; absent, as in sessions stored before the field existed: a browser-session
-//!   cookie); its TTL ends the session's key when the policy would (see
-//!   `ttl` below).
+//! * `P s:{hex(token hash)}`: a hash with one field, `r`, the session's record packed in
+//!   one value (`record.rs`: `1:{created}:{seen}:{expires}:{flags}:{user id
+//!   length}:{user id}{label}`), so that a load is one `HGET` answered with one bulk string;
+//!   its TTL ends the session's key when the policy would (see `ttl` below). The scripts
+//!   read it with `record` below and rewrite only its `seen`.
 //! * `P u:{user id bytes}`: the user's index, a sorted set of the hex keys of the user's
 //!   sessions, each scored with the instant its session key expires (Redis's clock, in
 //!   milliseconds). The index expires a second after its last member's key does. A member
@@ -18,7 +18,8 @@
 //! Times (`created`, `seen`, `expires`, the cutoff) are compared in Lua, whose numbers are
 //! doubles: exact for every time a clock gives (below 2^53 seconds), and the saturated
 //! sentinels (`i64::MIN`, `i64::MAX`) still compare on the right side. They are stored as the
-//! decimal text the store sent, never recomputed.
+//! decimal text the store sent, never recomputed. A session key whose `r` the scripts cannot
+//! read (absent, or not this layout) is no session to them, as it is to a load.
 
 use std::sync::LazyLock;
 
@@ -26,6 +27,35 @@ use redis::Script;
 
 /// The longest TTL a key gets, in seconds (about 68 years): longer lifetimes are cut to it.
 pub(crate) const MAX_TTL: i64 = i32::MAX as i64;
+
+/// Reads a session key's packed record (the layout of `record.rs`); every script
+/// that looks into a session starts with it.
+macro_rules! record {
+    () => {
+        r"
+-- The packed record of the session key `key`: its text `r`, the decimal texts `created`,
+-- `seen` and `expires`, the `user` id bytes, and `s0`/`s1`, where `seen` starts and ends in
+-- `r`. nil if the key has no record of this layout.
+local function record(key)
+  local r = redis.call('HGET', key, 'r')
+  if not r then return nil end
+  local created, s0, seen, s1, expires, len, at =
+    string.match(r, '^1:(%-?%d+):()(%-?%d+)():(%-?%d+):[0-3]:(%d+):()')
+  if not at then return nil end
+  len = tonumber(len)
+  local user = string.sub(r, at, at + len - 1)
+  if #user ~= len then return nil end
+  return {r = r, created = created, seen = seen, expires = expires, user = user,
+          s0 = s0, s1 = s1}
+end
+
+-- `f`'s record with `seen` replaced by the decimal text `now`.
+local function reseen(f, now)
+  return string.sub(f.r, 1, f.s0 - 1) .. now .. string.sub(f.r, f.s1)
+end
+"
+    };
+}
 
 /// The helpers every writing script starts with.
 macro_rules! prelude {
@@ -73,28 +103,19 @@ end
 /// Stores a session unless its key exists; cleans up to 16 expired members of
 /// the user's index. 1 if stored, 0 if the key was taken.
 ///
-/// KEYS: session key, user index. ARGV: member (hex key), user, created, seen, expires,
-/// idle (-1: none), prefix, has label (`1`/`0`), label, persistent (`1`/`0`).
+/// KEYS: session key, user index. ARGV: member (hex key), seen, expires, idle (-1: none),
+/// prefix, packed record (its `seen` and `expires` are the two given).
 const INSERT: &str = concat!(
     prelude!(),
     r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local fields = {'user', ARGV[2], 'created', ARGV[3], 'seen', ARGV[4], 'expires', ARGV[5]}
-if ARGV[8] == '1' then
-  fields[#fields + 1] = 'label'
-  fields[#fields + 1] = ARGV[9]
-end
-if ARGV[10] == '1' then
-  fields[#fields + 1] = 'persistent'
-  fields[#fields + 1] = '1'
-end
-redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('HSET', KEYS[1], 'r', ARGV[6])
 -- Members whose key Redis expired; a member whose key is still there (a clock moved, a
 -- PERSIST) gets its key's real expiry as its score instead.
 local now = now_ms()
 local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', int(now), 'LIMIT', 0, 16)
 for _, member in ipairs(stale) do
-  local left = redis.call('PTTL', ARGV[7] .. 's:' .. member)
+  local left = redis.call('PTTL', ARGV[5] .. 's:' .. member)
   if left == -2 then
     redis.call('ZREM', KEYS[2], member)
   elseif left == -1 then
@@ -103,7 +124,7 @@ for _, member in ipairs(stale) do
     redis.call('ZADD', KEYS[2], int(now + left), member)
   end
 end
-keep(KEYS[1], KEYS[2], ARGV[1], ttl(ARGV[5], ARGV[4], tonumber(ARGV[6])))
+keep(KEYS[1], KEYS[2], ARGV[1], ttl(ARGV[3], ARGV[2], tonumber(ARGV[4])))
 return 1
 "
 );
@@ -114,12 +135,13 @@ return 1
 /// KEYS: session key. ARGV: now, member, prefix, idle.
 const TOUCH: &str = concat!(
     prelude!(),
+    record!(),
     r"
-local f = redis.call('HMGET', KEYS[1], 'seen', 'expires', 'user')
-if not (f[1] and f[2] and f[3]) then return 0 end
-if tonumber(f[1]) >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'seen', ARGV[1])
-keep(KEYS[1], ARGV[3] .. 'u:' .. f[3], ARGV[2], ttl(f[2], ARGV[1], tonumber(ARGV[4])))
+local f = record(KEYS[1])
+if not f then return 0 end
+if tonumber(f.seen) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'r', reseen(f, ARGV[1]))
+keep(KEYS[1], ARGV[3] .. 'u:' .. f.user, ARGV[2], ttl(f.expires, ARGV[1], tonumber(ARGV[4])))
 return 1
 "
 );
@@ -131,18 +153,19 @@ return 1
 /// prefix, idle.
 const REKEY: &str = concat!(
     prelude!(),
+    record!(),
     r"
-local f = redis.call('HMGET', KEYS[1], 'seen', 'expires', 'user')
-if not (f[1] and f[2] and f[3]) then return 0 end
-if not (tonumber(f[2]) > tonumber(ARGV[3]) and tonumber(f[1]) > tonumber(ARGV[4])) then
+local f = record(KEYS[1])
+if not f then return 0 end
+if not (tonumber(f.expires) > tonumber(ARGV[3]) and tonumber(f.seen) > tonumber(ARGV[4])) then
   return 0
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[2], 'seen', ARGV[3])
-local index = ARGV[5] .. 'u:' .. f[3]
+redis.call('HSET', KEYS[2], 'r', reseen(f, ARGV[3]))
+local index = ARGV[5] .. 'u:' .. f.user
 redis.call('ZREM', index, ARGV[1])
-keep(KEYS[2], index, ARGV[2], ttl(f[2], ARGV[3], tonumber(ARGV[6])))
+keep(KEYS[2], index, ARGV[2], ttl(f.expires, ARGV[3], tonumber(ARGV[6])))
 return 1
 "
 );
@@ -150,36 +173,47 @@ return 1
 /// Deletes a session and its index member. 1 if there was one.
 ///
 /// KEYS: session key. ARGV: member, prefix.
-const REMOVE: &str = r"
-local user = redis.call('HGET', KEYS[1], 'user')
-if not user then return redis.call('DEL', KEYS[1]) end
+const REMOVE: &str = concat!(
+    record!(),
+    r"
+local f = record(KEYS[1])
+if not f then return redis.call('DEL', KEYS[1]) end
 redis.call('DEL', KEYS[1])
-redis.call('ZREM', ARGV[2] .. 'u:' .. user, ARGV[1])
+redis.call('ZREM', ARGV[2] .. 'u:' .. f.user, ARGV[1])
 return 1
-";
+"
+);
 
 /// Deletes a session and its index member if it is not live. 1 if it deleted one.
 ///
 /// KEYS: session key. ARGV: member, prefix, now, seen after.
-const REMOVE_EXPIRED: &str = r"
-local f = redis.call('HMGET', KEYS[1], 'seen', 'expires', 'user')
-if not (f[1] and f[2] and f[3]) then return 0 end
-if tonumber(f[2]) > tonumber(ARGV[3]) and tonumber(f[1]) > tonumber(ARGV[4]) then return 0 end
+const REMOVE_EXPIRED: &str = concat!(
+    record!(),
+    r"
+local f = record(KEYS[1])
+if not f then return 0 end
+if tonumber(f.expires) > tonumber(ARGV[3]) and tonumber(f.seen) > tonumber(ARGV[4]) then
+  return 0
+end
 redis.call('DEL', KEYS[1])
-redis.call('ZREM', ARGV[2] .. 'u:' .. f[3], ARGV[1])
+redis.call('ZREM', ARGV[2] .. 'u:' .. f.user, ARGV[1])
 return 1
-";
+"
+);
 
 /// Deletes every session in the user's index that is the user's, but the one to keep; and
 /// the index's other members. How many sessions it deleted.
 ///
 /// KEYS: user index. ARGV: prefix, user, member to keep (empty: none).
-const REMOVE_USER: &str = r"
+const REMOVE_USER: &str = concat!(
+    record!(),
+    r"
 local removed = 0
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if member ~= ARGV[3] then
     local key = ARGV[1] .. 's:' .. member
-    if redis.call('HGET', key, 'user') == ARGV[2] then
+    local f = record(key)
+    if f and f.user == ARGV[2] then
       redis.call('DEL', key)
       removed = removed + 1
     end
@@ -187,16 +221,20 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 return removed
-";
+"
+);
 
 /// Deletes the user's session whose hex key starts with the handle. 1 if it deleted one.
 ///
 /// KEYS: user index. ARGV: prefix, user, handle (hex).
-const REMOVE_HANDLE: &str = r"
+const REMOVE_HANDLE: &str = concat!(
+    record!(),
+    r"
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if string.sub(member, 1, #ARGV[3]) == ARGV[3] then
     local key = ARGV[1] .. 's:' .. member
-    if redis.call('HGET', key, 'user') == ARGV[2] then
+    local f = record(key)
+    if f and f.user == ARGV[2] then
       redis.call('DEL', key)
       redis.call('ZREM', KEYS[1], member)
       return 1
@@ -204,48 +242,48 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 return 0
-";
+"
+);
 
-/// The user's live sessions, six values each: member, created, seen, expires, label (nil
-/// for none), persistent (nil for a browser-session cookie). Reads only.
+/// The user's live sessions, two values each: member, packed record. Reads only.
 ///
 /// KEYS: user index. ARGV: prefix, user, now, seen after.
-const LIST: &str = r"
+const LIST: &str = concat!(
+    record!(),
+    r"
 local out = {}
 local now, seen_after = tonumber(ARGV[3]), tonumber(ARGV[4])
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local f = redis.call('HMGET', ARGV[1] .. 's:' .. member,
-                       'user', 'created', 'seen', 'expires', 'label', 'persistent')
-  if f[1] == ARGV[2] and tonumber(f[4]) > now and tonumber(f[3]) > seen_after then
+  local f = record(ARGV[1] .. 's:' .. member)
+  if f and f.user == ARGV[2] and tonumber(f.expires) > now and tonumber(f.seen) > seen_after then
     out[#out + 1] = member
-    out[#out + 1] = f[2]
-    out[#out + 1] = f[3]
-    out[#out + 1] = f[4]
-    out[#out + 1] = f[5]
-    out[#out + 1] = f[6]
+    out[#out + 1] = f.r
   end
 end
 return out
-";
+"
+);
 
 /// Deletes those of the given session keys that are not live, with their index members.
 /// How many it deleted.
 ///
 /// KEYS: session keys (one SCAN batch). ARGV: prefix, now, seen after.
-const PURGE: &str = r"
+const PURGE: &str = concat!(
+    record!(),
+    r"
 local removed = 0
 local now, seen_after = tonumber(ARGV[2]), tonumber(ARGV[3])
 for _, key in ipairs(KEYS) do
-  local f = redis.call('HMGET', key, 'seen', 'expires', 'user')
-  if f[1] and f[2] and f[3]
-     and not (tonumber(f[2]) > now and tonumber(f[1]) > seen_after) then
+  local f = record(key)
+  if f and not (tonumber(f.expires) > now and tonumber(f.seen) > seen_after) then
     redis.call('DEL', key)
-    redis.call('ZREM', ARGV[1] .. 'u:' .. f[3], string.sub(key, #ARGV[1] + 3))
+    redis.call('ZREM', ARGV[1] .. 'u:' .. f.user, string.sub(key, #ARGV[1] + 3))
     removed = removed + 1
   end
 end
 return removed
-";
+"
+);
 
 /// Every script, loaded once per process (`Script` keeps the SHA-1; a Redis that lost its
 /// script cache, after a restart, is sent the script again).

@@ -69,19 +69,13 @@ async fn keys_are_hex_hashes_and_hold_no_token() {
         ]
     );
     let fields: Vec<(String, String)> = conn.clone().hgetall(&session_key).await.unwrap();
-    let expected = [
-        ("created", T0.to_string()),
-        ("expires", (T0 + 3600).to_string()),
-        ("label", "Firefox".to_owned()),
-        ("seen", T0.to_string()),
-        ("user", "42".to_owned()),
-    ];
-    let mut sorted = fields.clone();
-    sorted.sort();
+    // One field, the packed record: version, created, seen, expires, flags (2: a label),
+    // the user id's length and bytes, then the label.
+    let expected = format!("1:{T0}:{T0}:{}:2:2:42Firefox", T0 + 3600);
     assert_eq!(
-        sorted,
-        expected.map(|(f, v)| (f.to_owned(), v)).to_vec(),
-        "the fields, nothing else"
+        fields,
+        vec![("r".to_owned(), expected)],
+        "the packed record, nothing else"
     );
     assert_eq!(members(&conn, b"sessionkit:u:42").await, vec![hex.clone()]);
 
@@ -215,34 +209,18 @@ async fn foreign_values_are_errors_not_panics() {
         return;
     };
     let store = store(&conn, policy(), &ManualClock::new(T0));
-    let cases: [(&str, &[(&str, &str)]); 3] = [
-        (
-            "not a number",
-            &[
-                ("user", "1"),
-                ("created", "x"),
-                ("seen", "1"),
-                ("expires", "2"),
-            ],
-        ),
-        (
-            "a missing field",
-            &[("user", "1"), ("created", "1"), ("seen", "1")],
-        ),
-        (
-            "not a user id",
-            &[
-                ("user", "01"),
-                ("created", "1"),
-                ("seen", "1"),
-                ("expires", "2"),
-            ],
-        ),
+    let cases: [(&str, &[u8]); 6] = [
+        ("not a number", b"1:x:1:2:0:1:1"),
+        ("a missing part", b"1:1:1:2:0:1"),
+        ("another version", b"2:1:1:2:0:1:1"),
+        ("a user id too short", b"1:1:1:2:0:3:1"),
+        ("not a user id", b"1:1:1:2:0:2:01"),
+        ("a label not UTF-8", b"1:1:1:2:2:1:1\xff"),
     ];
-    for (what, fields) in cases {
+    for (what, packed) in cases {
         let token = Token::<32>::generate().unwrap();
         let key = store.backend().session_key(&token.hash());
-        let _: () = conn.clone().hset_multiple(&key, fields).await.unwrap();
+        let _: () = conn.clone().hset(&key, "r", packed).await.unwrap();
         let err = store.load(&token).await.expect_err(what);
         assert_eq!(err.kind(), ErrorKind::Backend, "{what}");
         let source = std::error::Error::source(&err).expect("the backend's error");
