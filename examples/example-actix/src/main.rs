@@ -218,8 +218,9 @@ async fn me(User(user): User<Account>) -> HttpResponse {
     personal(page_me(&user.name))
 }
 
-/// 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503 with
-/// `Retry-After` when the login gate refuses.
+/// 303 to `/me` with a new session cookie (persistent if "Keep me signed in" was checked,
+/// else a browser-session cookie), or 401 with the form; 429 or 503 with `Retry-After` when
+/// the login gate refuses.
 async fn login(
     request: HttpRequest,
     db: web::Data<SiteDb>,
@@ -250,10 +251,12 @@ async fn login(
         .headers()
         .get(header::USER_AGENT)
         .map(header::HeaderValue::as_bytes);
-    match db.sign_in(&account, old, agent).await {
-        Ok(token) => see_other("/me")
+    // "Keep me signed in": a persistent cookie for the session's absolute lifetime, else a
+    // browser-session cookie.
+    match db.sign_in_with(&account, old, agent, form.remember).await {
+        Ok((token, lifetime)) => see_other("/me")
             .finish()
-            .refresh_session(sessions.refresh(&token)),
+            .refresh_session(sessions.refresh_with(&token, lifetime)),
         Err(err) => server_error("sign_in", &err),
     }
 }

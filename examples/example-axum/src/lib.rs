@@ -278,7 +278,9 @@ async fn me<D: SiteData>(User(user): User<D::User>) -> impl IntoResponse {
 
 /// `POST /login`: 303 to `/me` with a new session cookie, or 401 with the form; 429 or 503
 /// with `Retry-After` when the login gate refuses. The new session is labelled with the
-/// request's `User-Agent`, for the sessions page.
+/// request's `User-Agent`, for the sessions page; its cookie is persistent (`Max-Age`: the
+/// store's absolute lifetime) if the form's "Keep me signed in" was checked, else a
+/// browser-session cookie.
 async fn login<D: SiteData>(
     State(app): State<App<D>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -302,8 +304,17 @@ async fn login<D: SiteData>(
     // Session fixation defence: the session the request carried ends, a new one starts.
     let old = old.as_ref().map(|old| old.token());
     let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
-    match app.data.sessions().sign_in(&account, old, agent).await {
-        Ok(token) => (app.sessions.refresh(&token), Redirect::to("/me")).into_response(),
+    // "Keep me signed in": a persistent cookie for the session's absolute lifetime, else a
+    // browser-session cookie.
+    let sessions = app.data.sessions();
+    match sessions
+        .sign_in_with(&account, old, agent, form.remember)
+        .await
+    {
+        Ok((token, lifetime)) => {
+            let cookie = app.sessions.refresh_with(&token, lifetime);
+            (cookie, Redirect::to("/me")).into_response()
+        }
         Err(err) => server_error("sign_in", &err),
     }
 }

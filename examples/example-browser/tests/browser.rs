@@ -8,7 +8,7 @@
 //! runs them with `--ignored`. Test names start with the site, so a filter picks a site.
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use example_browser::{Attacker, Browser, Cookie, Result, Setup, Site};
 
@@ -103,6 +103,13 @@ fn sign_in(browser: &Browser, username: &str, password: &str) -> Result {
     browser.send_keys(&browser.find(r#"input[name="username"]"#)?, username)?;
     browser.send_keys(&browser.find(r#"input[name="password"]"#)?, password)?;
     browser.click(&browser.find(&format!("{LOGIN_FORM} button[type=\"submit\"]"))?)
+}
+
+/// Seconds since the epoch, as a cookie's expiry counts them.
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 fn at(browser: &Browser, url: &str, selector: &str) -> Result<bool> {
@@ -210,13 +217,25 @@ fn whole_flow(site_label: &str, site_var: &str, mode: Mode) -> Result {
     browser.goto(&me)?;
     assert_eq!(browser.status()?, Some(401), "{label}: /me after logout");
 
-    // Log in again: a new token.
+    // Log in again with "Keep me signed in" checked: a new token, in a persistent cookie
+    // that expires with the session (the site's absolute lifetime, 12 hours by default).
     browser.goto(&home)?;
+    browser.click(&browser.find(r#"input[name="remember"]"#)?)?;
+    let before = unix_now();
     sign_in(&browser, "demo", "demo")?;
     browser.wait_until("/me after the second login", |b| at(b, &me, "strong"))?;
+    let after = unix_now();
     let second = session_cookie(&browser, mode)?;
     assert_ne!(second.value, first.value, "{label}: a new token on login");
     assert!(second.http_only, "{label}: {second:?}");
+    let lifetime = example_common::SessionConfig::default()
+        .absolute_lifetime
+        .as_secs();
+    let expires = before + lifetime..=after + lifetime + 1;
+    assert!(
+        second.expiry.is_some_and(|at| expires.contains(&at)),
+        "{label}: a persistent cookie expiring in {expires:?}: {second:?}"
+    );
 
     eprintln!(
         "{label}: whole flow in Chromium passed in {:.1}s (site up in {:.1}s, browser in {:.1}s)",

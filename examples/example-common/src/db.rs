@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use session_cookie::{Loader, Token};
+use session_cookie::{CookieLifetime, Loader, Token};
 use session_store::{Backend, Cutoff, Handle, Record};
 use session_store_sqlx::sqlx::postgres::PgPoolOptions;
 use session_store_sqlx::sqlx::sqlite::{
@@ -357,6 +357,26 @@ impl SiteDb {
         user_agent: Option<&[u8]>,
     ) -> Result<Token, StoreError> {
         Ok(self.sessions.sign_in(user, old, user_agent).await?)
+    }
+
+    /// [`SiteSessions::sign_in_with`] on [`sessions`](Self::sessions): ends `old`, then a
+    /// new session labelled with `user_agent`, its cookie persistent if `persistent` ("Keep
+    /// me signed in"); the new token and the lifetime to write its cookie with.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Sessions`] if the store fails.
+    pub async fn sign_in_with(
+        &self,
+        user: &User,
+        old: Option<&Token>,
+        user_agent: Option<&[u8]>,
+        persistent: bool,
+    ) -> Result<(Token, CookieLifetime), StoreError> {
+        let signed_in = self
+            .sessions
+            .sign_in_with(user, old, user_agent, persistent);
+        Ok(signed_in.await?)
     }
 
     /// [`SiteSessions::sessions_page`] on [`sessions`](Self::sessions): the "your sessions"

@@ -41,6 +41,15 @@ macro_rules! site_tests {
             the_sessions_page_lists_and_signs_out,
         );
 
+        /// "Keep me signed in" on an instance whose sessions last 90 minutes: the
+        /// persistent cookie's `Max-Age` is that lifetime, the store's.
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn keep_me_signed_in_chooses_the_cookie() {
+            let flags = ["--absolute-lifetime", "5400"];
+            let site = $crate::e2e::Site::start_with_flags($bin, $package, &flags);
+            $crate::e2e::keep_me_signed_in_chooses_the_cookie(&site, 5400).await;
+        }
+
         /// On an instance whose login limits refill over a day: no refill mid-test, however
         /// slow the machine.
         #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1413,6 +1422,69 @@ pub async fn login_attempts_are_throttled(site: &Site) {
         } else {
             assert_throttled(res).await;
         }
+    }
+}
+
+/// "Keep me signed in", chosen per login: the login form has the checkbox (`remember`);
+/// checked, the session cookie is persistent, its `Max-Age` the site's absolute session
+/// lifetime `absolute_lifetime_secs` (its `--absolute-lifetime`), and it has no `Expires`;
+/// unchecked, it is a browser-session cookie (neither `Max-Age` nor `Expires`). Either
+/// cookie signs its client in, and the other client's login ends neither.
+///
+/// # Panics
+///
+/// On the first failed check.
+///
+/// # Examples
+///
+/// ```no_run
+/// use example_common::e2e::{Site, keep_me_signed_in_chooses_the_cookie};
+///
+/// # async fn test() {
+/// let flags = ["--absolute-lifetime", "5400"];
+/// let site = Site::start_with_flags("target/debug/example-axum", "example-axum", &flags);
+/// keep_me_signed_in_chooses_the_cookie(&site, 5400).await;
+/// # }
+/// ```
+pub async fn keep_me_signed_in_chooses_the_cookie(site: &Site, absolute_lifetime_secs: u64) {
+    let page = text(get(&client().0, site, "/").await).await;
+    assert!(
+        page.contains(r#"<input name="remember" type="checkbox"> Keep me signed in"#),
+        "{page}"
+    );
+    let mut clients = Vec::new();
+    for remember in [false, true] {
+        let (client, jar) = client();
+        let mut body = form("demo", "demo");
+        if remember {
+            body.push_str("&remember=on");
+        }
+        let res = post_form(&client, site, "/login", body).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "remember: {remember}");
+        assert_eq!(res.headers().get_all(SET_COOKIE).iter().count(), 1);
+        let set_cookie = header(&res, SET_COOKIE);
+        let attribute = |name: &str| {
+            set_cookie
+                .split("; ")
+                .skip(1)
+                .find(|attr| {
+                    attr.split('=')
+                        .next()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+                .map(str::to_owned)
+        };
+        assert_eq!(attribute("Expires"), None, "{set_cookie}");
+        let max_age = remember.then(|| format!("Max-Age={absolute_lifetime_secs}"));
+        assert_eq!(attribute("Max-Age"), max_age, "{set_cookie}");
+        assert!(
+            cookie_header(&jar, site).is_some(),
+            "the client kept {set_cookie}"
+        );
+        clients.push(client);
+    }
+    for client in &clients {
+        assert_eq!(me_status(client, site).await, StatusCode::OK);
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::fmt::Write as _;
 
+use serde::Deserialize as _;
 use session_store::{Handle, ParseHandleError, Session};
 
 use crate::User;
@@ -49,13 +50,15 @@ const LOGOUT_FORM: &str =
     "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Log out</button></form>\n";
 
 /// The home page without a session: the login form (`POST /login` with the fields
-/// `username` and `password`), and `error` above it if given (it is HTML-escaped).
+/// `username` and `password`, and the checkbox "Keep me signed in", `remember`), and `error`
+/// above it if given (it is HTML-escaped).
 ///
 /// # Examples
 ///
 /// ```
 /// let page = example_common::page_anonymous(Some("Wrong user name or password."));
 /// assert!(page.contains(r#"<form method="post" action="/login">"#));
+/// assert!(page.contains(r#"<input name="remember" type="checkbox">"#));
 /// assert!(page.contains("Wrong user name or password."));
 /// ```
 #[must_use]
@@ -69,6 +72,7 @@ pub fn page_anonymous(error: Option<&str>) -> String {
          <label>User name <input name=\"username\" autocomplete=\"username\" required></label>\n\
          <label>Password <input name=\"password\" type=\"password\" \
          autocomplete=\"current-password\" required></label>\n\
+         <label><input name=\"remember\" type=\"checkbox\"> Keep me signed in</label>\n\
          <button type=\"submit\">Sign in</button>\n\
          </form>\n\
          <p>Try <code>demo</code> / <code>demo</code>.</p>\n",
@@ -86,6 +90,17 @@ pub struct Credentials {
     pub username: String,
     /// The `password` field.
     pub password: String,
+    /// The `remember` checkbox, "Keep me signed in": checked (sent, whatever its value; a
+    /// browser sends `on`) asks for a persistent session cookie, unchecked (absent) for a
+    /// browser-session cookie.
+    #[serde(default, deserialize_with = "checked")]
+    pub remember: bool,
+}
+
+/// A checkbox field that is present: checked, whatever its value.
+fn checked<'de, D: serde::Deserializer<'de>>(field: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(field)?;
+    Ok(true)
 }
 
 impl fmt::Debug for Credentials {
@@ -322,10 +337,26 @@ mod tests {
         let form = Credentials {
             username: "demo".into(),
             password: "hunter2".into(),
+            remember: false,
         };
         let debug = format!("{form:?}");
         assert!(debug.contains("demo"), "{debug}");
         assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn remember_is_the_checkbox() {
+        use serde::de::value::{Error, MapDeserializer};
+        let read = |fields: &[(&'static str, &'static str)]| {
+            let fields = MapDeserializer::<_, Error>::new(fields.iter().copied());
+            Credentials::deserialize(fields).map(|form| form.remember)
+        };
+        let login = [("username", "demo"), ("password", "demo")];
+        assert_eq!(read(&login), Ok(false));
+        for value in ["on", "", "off"] {
+            let fields = [login[0], login[1], ("remember", value)];
+            assert_eq!(read(&fields), Ok(true), "remember={value}");
+        }
     }
 
     const NASTY: &str = "<script>alert('x')</script>\"&";

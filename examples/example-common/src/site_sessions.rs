@@ -1,8 +1,8 @@
 //! [`SiteSessions`]: what the sites' login and "your sessions" handlers do with the ready
 //! session store, over any backend (session-store-sqlx's, session-store-redis's).
 
-use session_cookie::Token;
-use session_store::{Backend, Handle, Store};
+use session_cookie::{CookieLifetime, Token};
+use session_store::{Backend, CreateOptions, Handle, Store};
 
 use crate::User;
 
@@ -26,8 +26,9 @@ pub enum Revoked {
 /// # Examples
 ///
 /// ```
+/// use std::time::Duration;
 /// use example_common::{Revoked, SiteSessions as _, User};
-/// use session_store::{MemoryStore, Policy};
+/// use session_store::{CookieLifetime, MemoryStore, Policy};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -35,6 +36,11 @@ pub enum Revoked {
 /// let demo = User { id: 1, name: "demo".into() };
 /// let phone = store.sign_in(&demo, None, Some(b"a phone")).await?;
 /// let laptop = store.sign_in(&demo, None, Some(b" Firefox <on> Linux ")).await?;
+///
+/// // "Keep me signed in": a persistent cookie, for the store's absolute lifetime.
+/// let (kept, lifetime) = store.sign_in_with(&demo, None, Some(b"a tablet"), true).await?;
+/// assert_eq!(lifetime, CookieLifetime::Persistent(Duration::from_secs(12 * 3600)));
+/// assert!(store.load(&kept).await?.ok_or("no session")?.persistent);
 ///
 /// let page = store.sessions_page(&demo, &laptop, None).await?;
 /// assert!(page.contains("a phone") && page.contains("Firefox &lt;on&gt; Linux"));
@@ -49,8 +55,9 @@ pub trait SiteSessions {
     /// if any (session fixation defence: a token from before the login never becomes a
     /// signed-in session), and creates a new one labelled with the request's `User-Agent`
     /// (lossily UTF-8, white space around it trimmed, cut to
-    /// `session_store::MAX_LABEL_BYTES`; a blank one is no label). Returns the new token
-    /// for the cookie (the adapters' `sessions.refresh(&token)`).
+    /// `session_store::MAX_LABEL_BYTES`; a blank one is no label), whose cookie is to be a
+    /// browser-session cookie. Returns the new token for the cookie (the adapters'
+    /// `sessions.refresh(&token)`). [`sign_in_with`](Self::sign_in_with) with `false`.
     ///
     /// A new session, not a rotation of `old`: `old` may be another user's, and a login
     /// starts a full absolute lifetime (`Store::rotate` keeps the session's user and
@@ -65,6 +72,24 @@ pub trait SiteSessions {
         old: Option<&Token>,
         user_agent: Option<&[u8]>,
     ) -> impl Future<Output = Result<Token, session_store::Error>> + Send;
+
+    /// [`sign_in`](Self::sign_in), "remember me" chosen per login: with `persistent` (the
+    /// login form's "Keep me signed in") the session's cookie is persistent, else a
+    /// browser-session cookie; the store keeps the choice with the session. Returns the new
+    /// token and the lifetime to write its cookie with (`Policy::cookie_lifetime`: the
+    /// store's whole absolute lifetime, or none), for the adapters'
+    /// `sessions.refresh_with(&token, lifetime)`.
+    ///
+    /// # Errors
+    ///
+    /// The store's error.
+    fn sign_in_with(
+        &self,
+        user: &User,
+        old: Option<&Token>,
+        user_agent: Option<&[u8]>,
+        persistent: bool,
+    ) -> impl Future<Output = Result<(Token, CookieLifetime), session_store::Error>> + Send;
 
     /// The "your sessions" page of `user`, whose request carried `current`
     /// ([`page_sessions`](crate::page_sessions) over `Store::list`), with `notice` above the
@@ -105,13 +130,27 @@ where
         old: Option<&Token>,
         user_agent: Option<&[u8]>,
     ) -> Result<Token, session_store::Error> {
+        let (token, _) = self.sign_in_with(user, old, user_agent, false).await?;
+        Ok(token)
+    }
+
+    async fn sign_in_with(
+        &self,
+        user: &User,
+        old: Option<&Token>,
+        user_agent: Option<&[u8]>,
+        persistent: bool,
+    ) -> Result<(Token, CookieLifetime), session_store::Error> {
         if let Some(old) = old {
             self.revoke(old).await?;
         }
-        match user_agent.and_then(label) {
-            Some(label) => self.create_labeled(user.id, &label).await,
-            None => self.create(user.id).await,
+        let label = user_agent.and_then(label);
+        let mut options = CreateOptions::new().with_persistent(persistent);
+        if let Some(label) = &label {
+            options = options.with_label(label);
         }
+        let token = self.create_with(user.id, options).await?;
+        Ok((token, self.policy().cookie_lifetime(persistent)))
     }
 
     async fn sessions_page(

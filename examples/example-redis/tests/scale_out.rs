@@ -354,6 +354,9 @@ async fn the_shared_flow_runs_on_redis() {
     e2e::malformed_cookies_are_401_never_500(&site).await;
     // On an instance of its own: a fresh login throttle for demo.
     e2e::cross_origin_state_changes_are_refused(&instance(&redis)).await;
+    let args = ["--redis", &redis.url(), "--absolute-lifetime", "5400"];
+    let site = Site::start_with_args(env!("CARGO_BIN_EXE_example-redis"), PACKAGE, args);
+    e2e::keep_me_signed_in_chooses_the_cookie(&site, 5400).await;
 }
 
 /// Ctrl-C and SIGTERM: the request in flight finishes (its session is stored in Redis), the
