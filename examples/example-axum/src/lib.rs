@@ -288,18 +288,10 @@ async fn login<D: SiteData>(
     old: Option<SessionToken<D::User>>,
     Form(form): Form<Credentials>,
 ) -> Response {
-    let permit = match app.logins.admit(peer.ip(), &form.username).await {
-        Ok(permit) => permit,
-        Err(refusal) => return refused(&refusal),
-    };
-    let account = match app
-        .data
-        .verify_password(permit, &form.username, &form.password)
-        .await
-    {
+    let account = match check_login(&app, peer, &form).await {
         Ok(Some(account)) => account,
         Ok(None) => return (StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response(),
-        Err(err) => return server_error("verify_password", &err),
+        Err(answer) => return answer,
     };
     // Session fixation defence: the session the request carried ends, a new one starts.
     let old = old.as_ref().map(|old| old.token());
@@ -420,20 +412,12 @@ async fn api_login<D: SiteData>(
     old: Option<SessionToken<D::User>>,
     Form(form): Form<Credentials>,
 ) -> Response {
-    let permit = match app.logins.admit(peer.ip(), &form.username).await {
-        Ok(permit) => permit,
-        Err(refusal) => return refused(&refusal),
-    };
-    let account = match app
-        .data
-        .verify_password(permit, &form.username, &form.password)
-        .await
-    {
+    let account = match check_login(&app, peer, &form).await {
         Ok(Some(account)) => account,
         Ok(None) => {
             return (StatusCode::UNAUTHORIZED, "wrong username or password").into_response();
         }
-        Err(err) => return server_error("verify_password", &err),
+        Err(answer) => return answer,
     };
     let old = old.as_ref().map(|old| old.token());
     let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
@@ -463,6 +447,25 @@ async fn api_logout<D: SiteData>(
 
 /// `Content-Type: application/json`, for the API's answers.
 const JSON: [(HeaderName, &str); 1] = [(header::CONTENT_TYPE, API_CONTENT_TYPE)];
+
+/// A login form through the login gate, then the password check (`POST /login` and `POST
+/// /api/login`): `Ok(Some(account))`, `Ok(None)` for wrong credentials, or the answer to give
+/// instead: 429 or 503 from the gate, 500 when the store failed.
+async fn check_login<D: SiteData>(
+    app: &App<D>,
+    peer: SocketAddr,
+    form: &Credentials,
+) -> Result<Option<example_common::User>, Response> {
+    let permit = app
+        .logins
+        .admit(peer.ip(), &form.username)
+        .await
+        .map_err(|refusal| refused(&refusal))?;
+    app.data
+        .verify_password(permit, &form.username, &form.password)
+        .await
+        .map_err(|err| server_error("verify_password", &err))
+}
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
 fn refused(refusal: &Refusal) -> Response {
