@@ -1,5 +1,8 @@
 //! `cargo xtask ci` and its steps, each also a task of its own.
 
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -190,11 +193,59 @@ fn msrv() -> Result {
 /// sources alone (`cargo package` verifies each against the others' packages, not the
 /// workspace).
 fn package() -> Result {
+    forget_unpacked_packages()?;
     let mut args = vec!["package", "--locked"];
     for package in PUBLISHED {
         args.extend(["-p", package]);
     }
     cargo(args)
+}
+
+/// `cargo package` verifies each crate against the others' packages through a local registry
+/// under `target/package`, and unpacks those packages into `$CARGO_HOME/registry/src/-<hash
+/// of that path>/` once: a later run from the same checkout path finds the old sources there
+/// (same name, same version) and builds against them, so a crate using an item its sibling
+/// gained since fails to verify. Those unpacked copies (and their cached `.crate` files) are
+/// removed first. Only the local registries' directories (named `-<hash>`, without a host)
+/// are touched; a crates.io download of a crate with the same name is left alone.
+fn forget_unpacked_packages() -> Result {
+    let Some(home) = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+    else {
+        return Ok(());
+    };
+    for kind in ["src", "cache"] {
+        let Ok(registries) = fs::read_dir(home.join("registry").join(kind)) else {
+            continue;
+        };
+        for registry in registries.flatten() {
+            if !registry.file_name().to_string_lossy().starts_with('-') {
+                continue;
+            }
+            for entry in fs::read_dir(registry.path())?.flatten() {
+                if is_published_package(&entry.file_name().to_string_lossy()) {
+                    let path = entry.path();
+                    let removed = if path.is_dir() {
+                        fs::remove_dir_all(&path)
+                    } else {
+                        fs::remove_file(&path)
+                    };
+                    removed.map_err(|e| format!("removing {}: {e}", path.display()))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` (`<crate>-<version>` or `<crate>-<version>.crate`) is one of ours.
+fn is_published_package(name: &str) -> bool {
+    PUBLISHED.iter().any(|package| {
+        name.strip_prefix(package)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// Feature sets of session-token that must stay free of `std`: none at all, and every
@@ -301,5 +352,15 @@ mod tests {
                     digest v0.11.0|std_like,block-buffer\n";
         assert_eq!(std_features(tree), ["base64 v0.23.1"]);
         assert!(std_features("a v1|\nb v2|alloc").is_empty());
+    }
+
+    #[test]
+    fn only_our_packages_are_forgotten() {
+        assert!(is_published_package("session-cookie-0.1.0"));
+        assert!(is_published_package("session-store-redis-0.2.0.crate"));
+        assert!(!is_published_package("session-cookie"));
+        assert!(!is_published_package("session-cookie-extra-0.1.0"));
+        assert!(!is_published_package("session-store-sqlx-x"));
+        assert!(!is_published_package("tower-sessions-0.15.0"));
     }
 }
