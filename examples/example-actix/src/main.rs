@@ -229,31 +229,19 @@ async fn login(
     MaybeSessionToken(old): MaybeSessionToken<Account>,
     web::Form(form): web::Form<Credentials>,
 ) -> HttpResponse {
-    // No peer address (not a TCP connection): one key for all such requests.
-    let client = request
-        .peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip());
-    let permit = match logins.admit(client, &form.username).await {
-        Ok(permit) => permit,
-        Err(refusal) => return refused(&refusal),
-    };
-    let account = match db
-        .verify_password(permit, &form.username, &form.password)
-        .await
-    {
-        Ok(Some(account)) => account,
-        Ok(None) => return html(StatusCode::UNAUTHORIZED, page_login_failed()),
-        Err(err) => return server_error("verify_password", &err),
+    let unauthorized = || html(StatusCode::UNAUTHORIZED, page_login_failed());
+    let account = match check_credentials(&request, &db, &logins, &form, unauthorized).await {
+        Ok(account) => account,
+        Err(answer) => return answer,
     };
     // Session fixation defence: the session the request carried ends, a new one starts.
     let old = old.as_ref().map(|old| old.token());
-    let agent = request
-        .headers()
-        .get(header::USER_AGENT)
-        .map(header::HeaderValue::as_bytes);
     // "Keep me signed in": a persistent cookie for the session's absolute lifetime, else a
     // browser-session cookie.
-    match db.sign_in_with(&account, old, agent, form.remember).await {
+    match db
+        .sign_in_with(&account, old, user_agent(&request), form.remember)
+        .await
+    {
         Ok((token, lifetime)) => see_other("/me")
             .finish()
             .refresh_session(sessions.refresh_with(&token, lifetime)),
@@ -366,27 +354,13 @@ async fn api_login(
     MaybeSessionToken(old): MaybeSessionToken<Account>,
     web::Form(form): web::Form<Credentials>,
 ) -> HttpResponse {
-    let client = request
-        .peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip());
-    let permit = match logins.admit(client, &form.username).await {
-        Ok(permit) => permit,
-        Err(refusal) => return refused(&refusal),
-    };
-    let account = match db
-        .verify_password(permit, &form.username, &form.password)
-        .await
-    {
-        Ok(Some(account)) => account,
-        Ok(None) => return HttpResponse::Unauthorized().body("wrong username or password"),
-        Err(err) => return server_error("verify_password", &err),
+    let unauthorized = || HttpResponse::Unauthorized().body("wrong username or password");
+    let account = match check_credentials(&request, &db, &logins, &form, unauthorized).await {
+        Ok(account) => account,
+        Err(answer) => return answer,
     };
     let old = old.as_ref().map(|old| old.token());
-    let agent = request
-        .headers()
-        .get(header::USER_AGENT)
-        .map(header::HeaderValue::as_bytes);
-    match db.sign_in(&account, old, agent).await {
+    match db.sign_in(&account, old, user_agent(&request)).await {
         Ok(token) => json(token_json(&token)),
         Err(err) => server_error("sign_in", &err),
     }
@@ -419,6 +393,42 @@ fn json(body: String) -> HttpResponse {
 }
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
+/// The login gate and the password check, shared by the form and the API: the account, or
+/// the answer to give (429 or 503 from the gate, `unauthorized()` for wrong credentials, 500
+/// for a failed check).
+async fn check_credentials(
+    request: &HttpRequest,
+    db: &SiteDb,
+    logins: &LoginGate,
+    form: &Credentials,
+    unauthorized: impl FnOnce() -> HttpResponse,
+) -> Result<Account, HttpResponse> {
+    // No peer address (not a TCP connection): one key for all such requests.
+    let client = request
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |peer| peer.ip());
+    let permit = logins
+        .admit(client, &form.username)
+        .await
+        .map_err(|refusal| refused(&refusal))?;
+    match db
+        .verify_password(permit, &form.username, &form.password)
+        .await
+    {
+        Ok(Some(account)) => Ok(account),
+        Ok(None) => Err(unauthorized()),
+        Err(err) => Err(server_error("verify_password", &err)),
+    }
+}
+
+/// The request's User-Agent, the label of the session it signs in.
+fn user_agent(request: &HttpRequest) -> Option<&[u8]> {
+    request
+        .headers()
+        .get(header::USER_AGENT)
+        .map(header::HeaderValue::as_bytes)
+}
+
 fn refused(refusal: &Refusal) -> HttpResponse {
     let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     HttpResponse::build(status)
