@@ -9,10 +9,10 @@
 //! # Keys
 //!
 //! * The sessions, as `session-store-redis` keeps them (its README has the details):
-//!   `sessionkit:s:{hex(token.hash())}`, a hash with the user id, the times and the label
-//!   (the `User-Agent` at login), expiring when the session's absolute lifetime ends or it
-//!   idles out; `sessionkit:u:{user id}`, the user's index, for the sessions page and "sign
-//!   out everywhere". Only the hash is a key: a dump of Redis replays no session. The store
+//!   `sessionkit:s:{hex(token.hash())}`, a hash whose one field packs the user id, the times,
+//!   the "keep me signed in" choice and the label (the `User-Agent` at login), expiring when
+//!   the session's absolute lifetime ends or it idles out; `sessionkit:u:{user id}`, the
+//!   user's index, for the sessions page and "sign out everywhere". Only the hash is a key: a dump of Redis replays no session. The store
 //!   checks both deadlines on every load from the times in the hash (the TTL only reclaims
 //!   space) and records activity at most once per touch interval; a logout, a "sign out"
 //!   from the sessions page and "sign out everywhere" end the sessions on every instance at

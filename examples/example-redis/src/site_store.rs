@@ -133,7 +133,7 @@ impl Loader for SiteStore {
     type User = SignedIn;
     type Error = SiteError;
 
-    /// The live session stored under `token.hash()` (one `HMGET`; a touch at most once per
+    /// The live session stored under `token.hash()` (one `HGET`; a touch at most once per
     /// touch interval) and its account (`HGET users:by-id`, `HMGET user:{name}`), or
     /// `Ok(None)` when either is gone: unknown, expired, revoked, or the account deleted or
     /// disabled. Never creates anything.
