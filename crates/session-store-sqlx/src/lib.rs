@@ -3,6 +3,9 @@
 
 mod backend;
 mod dialect;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 
 #[cfg(feature = "postgres")]
 pub use crate::backend::PgBackend;

@@ -1,82 +1,27 @@
 //! A real PostgreSQL runs the whole store conformance suite, with each kind of user id, plus
 //! the "closed pool" outage, and (with `i64` ids) the "server stopped" one.
 //!
-//! The test starts its own throwaway cluster: it runs itself again under Debian's
-//! `pg_virtualenv -t` (package `postgresql-common`, with a server from `postgresql`), which
-//! creates a cluster in a temporary directory, exports `PGHOST`, `PGPORT`, `PGUSER`,
-//! `PGPASSWORD` and `PGDATABASE`, and drops the cluster afterwards. Inside, the "server
-//! stopped" outage uses `pg_ctlcluster $PGVERSION regress stop|start`.
-//!
-//! Without `pg_virtualenv`, or when it cannot start a cluster, the test prints why and passes
-//! (skips), except under CI (`CI` set to anything but empty, `0` or `false`), where it fails.
+//! The test starts its own throwaway cluster with `test_util::with_throwaway_cluster` (it runs
+//! itself again under Debian's `pg_virtualenv -t`; without PostgreSQL it skips, except under
+//! CI, where it fails). Inside, the "server stopped" outage uses
+//! `pg_ctlcluster $PGVERSION regress stop|start`.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use session_store_conformance::{Harness, Outage, SCENARIOS, TestUserId, run};
+use session_store_sqlx::test_util::with_throwaway_cluster;
 use session_store_sqlx::{PgBackend, UserId};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-/// Set in the run under `pg_virtualenv`: the file to create once the cluster is up.
-const CHILD: &str = "SESSION_STORE_SQLX_PG_STARTED";
-
 #[test]
 fn postgres_conformance() {
-    match std::env::var_os(CHILD) {
-        Some(marker) => inside_pg_virtualenv(marker.into()),
-        None => under_pg_virtualenv(),
-    }
-}
-
-/// Runs this test again under `pg_virtualenv` and reports its outcome.
-fn under_pg_virtualenv() {
-    let marker = std::env::temp_dir().join(format!(
-        "session-store-sqlx-pg-started-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&marker);
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let status = Command::new("pg_virtualenv")
-        .arg("-t")
-        .arg(exe)
-        .args([
-            "--exact",
-            "postgres_conformance",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD, &marker)
-        .status();
-    let started = marker.exists();
-    let _ = std::fs::remove_file(&marker);
-    let why = match status {
-        Err(err) => format!(
-            "pg_virtualenv could not be run ({err}); install postgresql and postgresql-common"
-        ),
-        Ok(status) if started => {
-            assert!(
-                status.success(),
-                "the PostgreSQL conformance run failed: {status} (its output is above)"
-            );
-            return;
-        }
-        Ok(status) => format!("pg_virtualenv could not start a PostgreSQL cluster ({status})"),
-    };
-    // Under CI as xtask defines it: `CI` set to anything but empty, `0` or `false`.
-    // Under CI: `CI` set to anything but empty, `0` or `false` in any case (xtask's rule).
-    if std::env::var("CI")
-        .is_ok_and(|ci| !(ci.is_empty() || ci == "0" || ci.eq_ignore_ascii_case("false")))
-    {
-        panic!("under CI, and PostgreSQL cannot run: {why}");
-    }
-    eprintln!("skipping the PostgreSQL conformance run: {why}");
+    with_throwaway_cluster("postgres_conformance", inside_pg_virtualenv);
 }
 
 /// The run itself, with the cluster's `PG*` variables set.
-fn inside_pg_virtualenv(marker: PathBuf) {
-    std::fs::write(&marker, b"started").expect("write the marker file");
+fn inside_pg_virtualenv() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
