@@ -87,13 +87,7 @@ where
     where
         L: Loader<N, User = U> + Send + Sync + 'static,
     {
-        Self {
-            inner: Arc::new(Inner {
-                proxy: Arc::new(proxy),
-                loader: DynLoader::new(loader),
-                bearer: false,
-            }),
-        }
+        Self::with_dyn_loader(proxy, DynLoader::new(loader))
     }
 
     /// Pairs the cookie with a loader that answers at once ([`SyncLoader`]: an in-memory map,
@@ -121,10 +115,15 @@ where
     where
         L: SyncLoader<N, User = U> + Send + Sync + 'static,
     {
+        Self::with_dyn_loader(proxy, DynLoader::new_sync(loader))
+    }
+
+    /// The one place a `Sessions` is put together (bearer tokens off).
+    fn with_dyn_loader(proxy: CookieProxy<N>, loader: DynLoader<U, N>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 proxy: Arc::new(proxy),
-                loader: DynLoader::new_sync(loader),
+                loader,
                 bearer: false,
             }),
         }
