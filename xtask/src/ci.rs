@@ -71,13 +71,33 @@ pub(crate) fn ci() -> Result {
         let t = Instant::now();
         eprintln!("\n=== xtask ci: {name}");
         step().map_err(|e| format!("step `{name}` failed: {e}"))?;
-        eprintln!("=== {name} passed in {:.1}s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "=== {name} passed in {:.1}s (target directory: {:.1} GB)",
+            t.elapsed().as_secs_f64(),
+            dir_size(&target_dir()) as f64 / 1e9
+        );
     }
     eprintln!(
         "\nxtask ci: all steps passed in {:.1}s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Bytes in the files under `dir` (symbolic links not followed; unreadable entries count 0):
+/// printed after each step, since a cold run's target directory is what fills a CI disk.
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
+            Ok(kind) if kind.is_file() => entry.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn fmt() -> Result {
