@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use session_axum::{CrossOrigin, Loader, Token};
-use session_store::{MemoryStore, Session};
+use session_store::{Backend as _, MemoryStore, Session};
 
 /// The demo's session store: `session-store`'s in-memory backend, user ids as `i64`.
 ///
@@ -106,6 +106,40 @@ pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// ```
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// How often an open socket checks its session again when no message has checked it
+/// meanwhile: every 30 seconds by default ([`Site::with_recheck`] sets another interval).
+///
+/// A socket that receives nothing still learns that its session was revoked or expired, at
+/// most one interval late. Each check is one store read per open socket, hence not much more
+/// often than this.
+///
+/// # Examples
+///
+/// ```
+/// use example_websocket::{DEFAULT_RECHECK, DemoStore, Site};
+/// use session_store::Policy;
+///
+/// assert_eq!(DEFAULT_RECHECK.as_secs(), 30);
+/// let site = Site::new(DemoStore::in_memory(Policy::default()));
+/// assert_eq!(site.recheck(), DEFAULT_RECHECK);
+/// ```
+pub const DEFAULT_RECHECK: Duration = Duration::from_secs(30);
+
+/// The shortest re-check interval: 100 milliseconds. [`Site::with_recheck`] raises a shorter
+/// one (zero included) to it, so that a socket never spins on its timer.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use example_websocket::{DemoStore, MIN_RECHECK, Site};
+/// use session_store::Policy;
+///
+/// let site = Site::new(DemoStore::in_memory(Policy::default())).with_recheck(Duration::ZERO);
+/// assert_eq!(site.recheck(), MIN_RECHECK);
+/// ```
+pub const MIN_RECHECK: Duration = Duration::from_millis(100);
+
 /// The close frame a socket gets when its session is over: a status code of RFC 6455
 /// (section 7.4.1) and a short static reason, never anything about the session.
 ///
@@ -170,7 +204,8 @@ pub trait SiteLoader: Loader<User = Session<i64>> + Clone + Send + Sync + 'stati
 
 impl<L> SiteLoader for L where L: Loader<User = Session<i64>> + Clone + Send + Sync + 'static {}
 
-/// What the session check found, before a message is answered.
+/// What the session check found, before a message is answered or when the socket's timer
+/// fires.
 ///
 /// # Examples
 ///
@@ -209,10 +244,11 @@ impl Verdict {
     }
 }
 
-/// What both sites share: the session store (login, logout), the loader that decides whether
-/// a session is live (at the upgrade, through the adapter's `User` extractor, and again
-/// before every message), and the cross-origin rules (the guard on every route, and the
-/// explicit check of the upgrade).
+/// What both sites share: the session store (login, logout, and the socket's timer check),
+/// the loader that decides whether a session is live (at the upgrade, through the adapter's
+/// `User` extractor, and again before every message), the re-check interval of open sockets,
+/// and the cross-origin rules (the guard on every route, and the explicit check of the
+/// upgrade).
 ///
 /// # Examples
 ///
@@ -233,10 +269,12 @@ pub struct Site<L = DemoStore> {
     store: DemoStore,
     loader: L,
     guard: Arc<CrossOrigin>,
+    recheck: Duration,
 }
 
 impl Site {
-    /// The site over `store`, which is also its loader; no trusted origin.
+    /// The site over `store`, which is also its loader; no trusted origin; sockets re-checked
+    /// every [`DEFAULT_RECHECK`].
     ///
     /// # Examples
     ///
@@ -253,6 +291,7 @@ impl Site {
             loader: store.clone(),
             store,
             guard: Arc::new(CrossOrigin::new()),
+            recheck: DEFAULT_RECHECK,
         }
     }
 }
@@ -285,6 +324,7 @@ impl<L: SiteLoader> Site<L> {
             store: self.store,
             loader,
             guard: self.guard,
+            recheck: self.recheck,
         }
     }
 
@@ -308,6 +348,43 @@ impl<L: SiteLoader> Site<L> {
     pub fn with_cross_origin(mut self, guard: CrossOrigin) -> Self {
         self.guard = Arc::new(guard);
         self
+    }
+
+    /// The same site with open sockets re-checked every `recheck` (when no message checked
+    /// the session meanwhile) instead of every [`DEFAULT_RECHECK`]; an interval shorter than
+    /// [`MIN_RECHECK`] is raised to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use example_websocket::{DemoStore, Site};
+    /// use session_store::Policy;
+    ///
+    /// let site = Site::new(DemoStore::in_memory(Policy::default()))
+    ///     .with_recheck(Duration::from_secs(10));
+    /// assert_eq!(site.recheck(), Duration::from_secs(10));
+    /// ```
+    #[must_use]
+    pub fn with_recheck(mut self, recheck: Duration) -> Self {
+        self.recheck = recheck.max(MIN_RECHECK);
+        self
+    }
+
+    /// How long an open socket goes without a session check before its timer checks again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use example_websocket::{DEFAULT_RECHECK, DemoStore, Site};
+    /// use session_store::Policy;
+    ///
+    /// let site = Site::new(DemoStore::in_memory(Policy::default()));
+    /// assert_eq!(site.recheck(), DEFAULT_RECHECK);
+    /// ```
+    #[must_use]
+    pub fn recheck(&self) -> Duration {
+        self.recheck
     }
 
     /// The session store.
@@ -392,7 +469,8 @@ impl<L: SiteLoader> Site<L> {
     }
 
     /// Signs out: revokes the session of `token`, if any. Every socket opened with it closes
-    /// on its next message.
+    /// on its next message, or within the re-check interval ([`Site::recheck`]) if it
+    /// receives none.
     ///
     /// # Errors
     ///
@@ -451,6 +529,52 @@ impl<L: SiteLoader> Site<L> {
             }
         }
     }
+
+    /// Asks the store whether the session of `token` is still live, without recording
+    /// activity: what a socket's timer does every [`Site::recheck`] while no message comes.
+    ///
+    /// Unlike [`Site::check`] (the loader, `Store::load`), it never touches the session: an
+    /// open socket is not the user, so a silent socket does not keep the idle timeout from
+    /// running out, and its timer then closes it. A store failure is written to stderr (its
+    /// error, never the token) and is a [`Verdict::Failed`], as in `check`. It reads the
+    /// store, not the loader: what a custom loader adds (say, a disabled user) is seen at the
+    /// next message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), session_store::Error> {
+    /// use std::time::Duration;
+    /// use example_websocket::{DemoStore, Site, Verdict};
+    /// use session_store::{ManualClock, Policy};
+    ///
+    /// let clock = ManualClock::new(1_700_000_000);
+    /// let idle = Duration::from_secs(600);
+    /// let policy = Policy::new(Duration::from_secs(3600)).with_idle_timeout(Some(idle));
+    /// let site = Site::new(DemoStore::in_memory(policy).with_clock(clock.clone()));
+    /// let token = site.login(None).await?;
+    /// clock.advance(Duration::from_secs(540));
+    /// assert_eq!(site.peek(&token).await, Verdict::Live);
+    /// clock.advance(Duration::from_secs(60)); // the peek above was no activity
+    /// assert_eq!(site.peek(&token).await, Verdict::Ended);
+    /// site.logout(Some(&token)).await?;
+    /// assert_eq!(site.peek(&token).await, Verdict::Ended);
+    /// # Ok(()) }
+    /// ```
+    pub async fn peek(&self, token: &Token) -> Verdict {
+        let cutoff = self.store.cutoff();
+        match self.store.backend().get(&token.hash()).await {
+            Ok(Some(record)) if cutoff.is_live(record.expires_at, record.last_seen_at) => {
+                Verdict::Live
+            }
+            Ok(_) => Verdict::Ended,
+            Err(error) => {
+                eprintln!("websocket: the session check failed: {error}");
+                Verdict::Failed
+            }
+        }
+    }
 }
 
 impl<L> fmt::Debug for Site<L> {
@@ -458,6 +582,7 @@ impl<L> fmt::Debug for Site<L> {
         f.debug_struct("Site")
             .field("store", &self.store)
             .field("cross_origin", &self.guard)
+            .field("recheck", &self.recheck)
             .finish_non_exhaustive()
     }
 }
