@@ -4,8 +4,11 @@
 //! `GET /ws` checks, in this order: the upgrade's own origin (403), the session (`User`: 401
 //! without one, 500 if the loader fails), then the handshake (`actix_ws::handle`). Nothing is
 //! upgraded before all of them passed. The socket echoes each text or binary message after
-//! asking the loader again, and closes with [`SESSION_ENDED`](crate::SESSION_ENDED) once the
-//! session is gone.
+//! asking the loader again, asks the store on a timer while no message comes
+//! ([`Site::recheck`]), and closes with [`SESSION_ENDED`](crate::SESSION_ENDED) once the
+//! session is gone: on the next message or within the re-check interval.
+
+use std::pin::pin;
 
 use actix_web::http::header::{self, HeaderName};
 use actix_web::{FromRequest as _, HttpRequest, HttpResponse, web};
@@ -18,7 +21,9 @@ use session_actix::{
 };
 use session_store::Session;
 
-use crate::{CLOSE_TIMEOUT, CloseWith, MAX_MESSAGE_BYTES, Site, SiteLoader, UPGRADE_CHECK_METHOD};
+use crate::{
+    CLOSE_TIMEOUT, CloseWith, MAX_MESSAGE_BYTES, Site, SiteLoader, UPGRADE_CHECK_METHOD, Verdict,
+};
 
 /// Adds the site's routes, its `Sessions` and the cross-origin guard to an app: call it from
 /// the `HttpServer` factory with `App::configure`.
@@ -74,8 +79,8 @@ async fn login<L: SiteLoader>(
     }
 }
 
-/// `POST /logout`: the session revoked (its sockets close on their next message), the
-/// cookie removed.
+/// `POST /logout`: the session revoked (its sockets close on their next message, or within
+/// the re-check interval), the cookie removed.
 async fn logout<L: SiteLoader>(
     site: web::Data<Site<L>>,
     sessions: Sessions<Session<i64>>,
@@ -134,35 +139,56 @@ fn same_origin_upgrade<L: SiteLoader>(
 }
 
 /// The socket: each text or binary message is answered (echoed) only after the loader said
-/// again that the session is live; pings are answered, a close frame is returned.
+/// again that the session is live, and when no message has checked the session for
+/// [`Site::recheck`], the timer asks the store ([`Site::peek`]); pings are answered, a close
+/// frame is returned. The timer lives in this loop: it ends with the socket.
 async fn serve_socket<L: SiteLoader>(
     mut session: actix_ws::Session,
     mut messages: AggregatedMessageStream,
     site: Site<L>,
     token: Token,
 ) {
-    while let Some(Ok(message)) = messages.recv().await {
-        let sent = match message {
-            AggregatedMessage::Ping(bytes) => session.pong(&bytes).await,
-            AggregatedMessage::Pong(_) => Ok(()),
-            AggregatedMessage::Close(reason) => {
-                let _ = session.close(reason).await;
-                return;
+    let recheck = site.recheck();
+    let mut timer = pin!(tokio::time::sleep(recheck));
+    loop {
+        // Both branches are cancel-safe: `recv` polls the stream, `timer` is only borrowed.
+        let (sent, verdict) = tokio::select! {
+            received = messages.recv() => {
+                // `None` or an error: a protocol error (a frame over the limit, a broken
+                // frame) or the end of the stream.
+                let Some(Ok(message)) = received else {
+                    break;
+                };
+                match message {
+                    AggregatedMessage::Ping(bytes) => (session.pong(&bytes).await, None),
+                    AggregatedMessage::Pong(_) => (Ok(()), None),
+                    AggregatedMessage::Close(reason) => {
+                        let _ = session.close(reason).await;
+                        return;
+                    }
+                    AggregatedMessage::Text(text) => match site.check(&token).await {
+                        Verdict::Live => (session.text(text).await, Some(Verdict::Live)),
+                        verdict => (Ok(()), Some(verdict)),
+                    },
+                    AggregatedMessage::Binary(bytes) => match site.check(&token).await {
+                        Verdict::Live => (session.binary(bytes).await, Some(Verdict::Live)),
+                        verdict => (Ok(()), Some(verdict)),
+                    },
+                }
             }
-            AggregatedMessage::Text(text) => match site.check(&token).await.close() {
-                None => session.text(text).await,
-                Some(close) => return close_socket(session, messages, close).await,
-            },
-            AggregatedMessage::Binary(bytes) => match site.check(&token).await.close() {
-                None => session.binary(bytes).await,
-                Some(close) => return close_socket(session, messages, close).await,
-            },
+            () = &mut timer => (Ok(()), Some(site.peek(&token).await)),
         };
+        if let Some(close) = verdict.and_then(Verdict::close) {
+            return close_socket(session, messages, close).await;
+        }
         if sent.is_err() {
             return;
         }
+        if verdict.is_some() {
+            // The session was just checked: the next timer check is an interval from now.
+            timer.set(tokio::time::sleep(recheck));
+        }
     }
-    // A protocol error (a frame over the limit, a broken frame) or the end of the stream.
     let _ = session.close(None).await;
 }
 

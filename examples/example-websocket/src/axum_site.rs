@@ -4,8 +4,11 @@
 //! `GET /ws` takes, in this order: the upgrade's own origin check (403), the session
 //! (`User`: 401 without one, 500 if the loader fails), the token (to check again later), then
 //! `WebSocketUpgrade`. Nothing is upgraded before all of them passed. The socket echoes each
-//! text or binary message after asking the loader again, and closes with
-//! [`SESSION_ENDED`](crate::SESSION_ENDED) once the session is gone.
+//! text or binary message after asking the loader again, asks the store on a timer while no
+//! message comes ([`Site::recheck`]), and closes with [`SESSION_ENDED`](crate::SESSION_ENDED)
+//! once the session is gone: on the next message or within the re-check interval.
+
+use std::pin::pin;
 
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -22,7 +25,9 @@ use session_axum::{
 };
 use session_store::Session;
 
-use crate::{CLOSE_TIMEOUT, CloseWith, MAX_MESSAGE_BYTES, Site, SiteLoader, UPGRADE_CHECK_METHOD};
+use crate::{
+    CLOSE_TIMEOUT, CloseWith, MAX_MESSAGE_BYTES, Site, SiteLoader, UPGRADE_CHECK_METHOD, Verdict,
+};
 
 /// The site's router, state applied: serve it with `axum::serve`.
 ///
@@ -89,8 +94,8 @@ async fn login<L: SiteLoader>(
     }
 }
 
-/// `POST /logout`: the session revoked (its sockets close on their next message), the
-/// cookie removed.
+/// `POST /logout`: the session revoked (its sockets close on their next message, or within
+/// the re-check interval), the cookie removed.
 async fn logout<L: SiteLoader>(
     State(site): State<Site<L>>,
     State(sessions): State<Sessions<Session<i64>>>,
@@ -154,18 +159,39 @@ impl<L: SiteLoader> FromRequestParts<AppState<L>> for SameOriginUpgrade {
 static SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The socket: each text or binary message is answered (echoed) only after the loader said
-/// again that the session is live. axum answers pings and the client's close frame itself.
+/// again that the session is live, and when no message has checked the session for
+/// [`Site::recheck`], the timer asks the store ([`Site::peek`]). axum answers pings and the
+/// client's close frame itself. The timer lives in this loop: it ends with the socket.
 async fn serve_socket<L: SiteLoader>(mut socket: WebSocket, site: Site<L>, token: Token) {
-    while let Some(Ok(message)) = socket.recv().await {
-        if !matches!(message, Message::Text(_) | Message::Binary(_)) {
-            continue;
-        }
-        if let Some(close) = site.check(&token).await.close() {
+    let recheck = site.recheck();
+    let mut timer = pin!(tokio::time::sleep(recheck));
+    loop {
+        // Both branches are cancel-safe: `recv` polls the stream, `timer` is only borrowed.
+        let verdict = tokio::select! {
+            received = socket.recv() => {
+                let Some(Ok(message)) = received else {
+                    return;
+                };
+                if !matches!(message, Message::Text(_) | Message::Binary(_)) {
+                    continue;
+                }
+                match site.check(&token).await {
+                    Verdict::Live => {
+                        if socket.send(message).await.is_err() {
+                            return;
+                        }
+                        Verdict::Live
+                    }
+                    verdict => verdict,
+                }
+            }
+            () = &mut timer => site.peek(&token).await,
+        };
+        if let Some(close) = verdict.close() {
             return close_socket(socket, close).await;
         }
-        if socket.send(message).await.is_err() {
-            return;
-        }
+        // The session was just checked: the next timer check is an interval from now.
+        timer.set(tokio::time::sleep(recheck));
     }
 }
 

@@ -37,8 +37,9 @@ fn main() -> ExitCode {
     let site = Site::new(DemoStore::in_memory(Policy::default()));
     eprintln!(
         "example-websocket ({}) on http://{addr}: POST /login, then open ws://{addr}/ws with the \
-         cookie; POST /logout closes the socket on its next message",
-        framework.as_deref().unwrap_or_default()
+         cookie; POST /logout closes the socket on its next message or within {} s",
+        framework.as_deref().unwrap_or_default(),
+        site.recheck().as_secs()
     );
     let served = if framework.as_deref() == Some("axum") {
         serve_axum(site, addr)
