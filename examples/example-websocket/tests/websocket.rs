@@ -1,6 +1,7 @@
 //! Both sites over loopback with a real WebSocket client (tokio-tungstenite): the same
 //! scenarios on axum and on actix-web. Every wait is bounded by [`BOUND`]; nothing asserts
-//! on time.
+//! on time (the timer tests wait several [`RECHECK`] intervals for nothing to happen, and
+//! at most [`BOUND`] for the close frame).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,6 +29,13 @@ const BOUND: Duration = Duration::from_secs(20);
 const ABSOLUTE: Duration = Duration::from_secs(3600);
 const IDLE: Duration = Duration::from_secs(600);
 
+/// The re-check interval of the timer tests: short, so that they wait little.
+const RECHECK: Duration = Duration::from_millis(150);
+
+/// The re-check interval of the other tests: longer than any test runs, so that only a
+/// message can find the session gone there (they test the message path).
+const NO_RECHECK: Duration = Duration::from_secs(3600);
+
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +59,13 @@ enum Server {
 }
 
 impl Fixture {
+    /// A site whose sockets check their session on messages only (within a test).
     async fn start(framework: Framework) -> Self {
+        Self::with_recheck(framework, NO_RECHECK).await
+    }
+
+    /// A site whose sockets also check their session every `recheck`.
+    async fn with_recheck(framework: Framework, recheck: Duration) -> Self {
         let clock = ManualClock::new(1_700_000_000);
         let policy = Policy::new(ABSOLUTE).with_idle_timeout(Some(IDLE));
         let store = DemoStore::in_memory(policy).with_clock(clock.clone());
@@ -69,7 +83,7 @@ impl Fixture {
                 }
             }
         };
-        let site = Site::new(store).with_loader(loader);
+        let site = Site::new(store).with_loader(loader).with_recheck(recheck);
         let (addr, server) = match framework {
             Framework::Axum => serve_axum(site).await,
             Framework::Actix => serve_actix(site),
@@ -236,6 +250,29 @@ async fn assert_closed(client: &mut Client, close: CloseWith) {
     match next(client).await {
         None => {}
         Some(other) => panic!("expected the end of the connection, got {other:?}"),
+    }
+}
+
+/// Sends nothing: the next frame is the close frame `close`, from the server's timer, and then
+/// the connection ends.
+async fn assert_closed_unprompted(client: &mut Client, close: CloseWith) {
+    match next(client).await {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), close.code);
+            assert_eq!(frame.reason.as_str(), close.reason);
+        }
+        other => panic!("expected the close frame {close:?}, got {other:?}"),
+    }
+    match next(client).await {
+        None => {}
+        Some(other) => panic!("expected the end of the connection, got {other:?}"),
+    }
+}
+
+/// Sends nothing and reads nothing for several re-check intervals: the socket stays open.
+async fn assert_stays_open(client: &mut Client) {
+    if let Ok(frame) = timeout(RECHECK * 5, client.next()).await {
+        panic!("expected no frame over five re-check intervals, got {frame:?}");
     }
 }
 
@@ -415,6 +452,48 @@ async fn client_close_is_answered(framework: Framework) {
     site.stop().await;
 }
 
+async fn logout_closes_a_silent_socket(framework: Framework) {
+    let site = Fixture::with_recheck(framework, RECHECK).await;
+    let (cookie, mut client) = site.signed_in().await;
+    assert_echo(&mut client, "hello").await;
+    let reply = post(site.addr, "/logout", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(reply.status, 200, "logout");
+    assert_closed_unprompted(&mut client, SESSION_ENDED).await;
+    site.stop().await;
+}
+
+async fn idle_timeout_closes_a_silent_socket(framework: Framework) {
+    let site = Fixture::with_recheck(framework, RECHECK).await;
+    let (_, mut client) = site.signed_in().await;
+    site.clock.advance(IDLE);
+    assert_closed_unprompted(&mut client, SESSION_ENDED).await;
+    site.stop().await;
+}
+
+/// The timer's checks are not activity: an open socket does not keep the idle timeout from
+/// running out (the store's touch interval here is 60 s, half the idle timeout capped).
+async fn the_timer_does_not_keep_a_silent_session_alive(framework: Framework) {
+    let site = Fixture::with_recheck(framework, RECHECK).await;
+    let (_, mut client) = site.signed_in().await;
+    // Past the touch interval: a load now would record activity.
+    site.clock.advance(IDLE - Duration::from_secs(60));
+    assert_stays_open(&mut client).await;
+    // Idle for the whole timeout since the login, whatever the timer read meanwhile.
+    site.clock.advance(Duration::from_secs(60));
+    assert_closed_unprompted(&mut client, SESSION_ENDED).await;
+    site.stop().await;
+}
+
+async fn the_timer_leaves_a_live_silent_socket_open(framework: Framework) {
+    let site = Fixture::with_recheck(framework, RECHECK).await;
+    let (_, mut client) = site.signed_in().await;
+    assert_stays_open(&mut client).await;
+    assert_echo(&mut client, "still here").await;
+    assert_stays_open(&mut client).await;
+    assert_echo(&mut client, "and here").await;
+    site.stop().await;
+}
+
 /// Each scenario as a test per framework.
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
@@ -449,4 +528,8 @@ scenarios!(
     absolute_lifetime_closes_a_busy_socket,
     loader_failure_closes_a_live_socket,
     client_close_is_answered,
+    logout_closes_a_silent_socket,
+    idle_timeout_closes_a_silent_socket,
+    the_timer_does_not_keep_a_silent_session_alive,
+    the_timer_leaves_a_live_silent_socket_open,
 );
