@@ -8,8 +8,8 @@ use actix_web::http::Method;
 use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use session_actix::{
-    CrossOriginRefusal, MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionRejection,
-    SessionToken, Sessions, User,
+    CookieLifetime, CrossOriginRefusal, MaybeSessionToken, MaybeUser, RequireSameOrigin,
+    SessionRejection, SessionToken, Sessions, User,
 };
 use session_conformance::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
@@ -65,6 +65,26 @@ async fn login(
     Ok(res)
 }
 
+/// `login` with `start_with(lifetime)`: the remember-me routes.
+fn login_with(
+    sessions: &Sessions<TestUser>,
+    store: &Store,
+    old: MaybeSessionToken<TestUser>,
+    lifetime: CookieLifetime,
+) -> Result<HttpResponse, SessionRejection> {
+    if let MaybeSessionToken(Some(old)) = old {
+        store.remove(&old);
+    }
+    let (token, start) = sessions.start_with(lifetime)?;
+    store.insert(&token, "new");
+    let mut res = HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
+        .body("logged in");
+    sessions.end().apply_to(&mut res);
+    start.apply_to(&mut res);
+    Ok(res)
+}
+
 async fn logout(
     sessions: Sessions<TestUser>,
     store: Store,
@@ -88,6 +108,57 @@ async fn refresh(
         .body("refreshed");
     sessions.refresh(&token).apply_to(&mut res);
     res
+}
+
+/// `refresh` with `refresh_with(&token, lifetime)`: the remember-me routes.
+fn refresh_with(
+    sessions: &Sessions<TestUser>,
+    token: &SessionToken<TestUser>,
+    lifetime: CookieLifetime,
+) -> HttpResponse {
+    let mut res = HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
+        .body("refreshed");
+    sessions.refresh_with(token, lifetime).apply_to(&mut res);
+    res
+}
+
+/// The remember-me routes: `login_with` / `refresh_with` with each route's lifetime.
+fn remember_routes(config: &mut web::ServiceConfig) {
+    for route in [
+        Route::LoginRemember,
+        Route::LoginRememberBeyondCap,
+        Route::LoginBrowser,
+    ] {
+        let Some(lifetime) = route.lifetime() else {
+            unreachable!("{route:?} has a lifetime")
+        };
+        config.route(
+            route.path(),
+            web::route().to(
+                move |sessions: Sessions<TestUser>,
+                      store: Store,
+                      old: MaybeSessionToken<TestUser>| async move {
+                    login_with(&sessions, &store, old, lifetime)
+                },
+            ),
+        );
+    }
+    for route in [Route::RefreshRemember, Route::RefreshBrowser] {
+        let Some(lifetime) = route.lifetime() else {
+            unreachable!("{route:?} has a lifetime")
+        };
+        config.route(
+            route.path(),
+            web::get().to(
+                move |sessions: Sessions<TestUser>,
+                      _user: User<TestUser>,
+                      token: SessionToken<TestUser>| async move {
+                    refresh_with(&sessions, &token, lifetime)
+                },
+            ),
+        );
+    }
 }
 
 async fn api_login(
@@ -151,8 +222,8 @@ enum Kind {
 async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
     let store = TestStore::new();
     let sessions = match kind {
-        Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
-        Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
+        Kind::Async => Sessions::new(scenario.proxy(), store.loader()),
+        Kind::Sync => Sessions::new_sync(scenario.proxy(), store.sync_loader()),
     };
     let sessions = if scenario.bearer {
         sessions.with_bearer()
@@ -179,6 +250,7 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
                 web::route().to(|| async { "webhook" }),
             )
             .route(Route::ApiLogin.path(), web::route().to(api_login))
+            .configure(remember_routes)
             .service(
                 web::scope("/guarded")
                     .wrap(sessions.require_user())

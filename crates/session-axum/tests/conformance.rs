@@ -11,8 +11,8 @@ use axum::routing::{any, get};
 use http::request::Parts;
 use http::{HeaderValue, Request, header};
 use session_axum::{
-    CrossOriginRefusal, EndSession, RequireSameOriginLayer, SessionRejection, SessionToken,
-    Sessions, User,
+    CookieLifetime, CrossOriginRefusal, EndSession, RequireSameOriginLayer, SessionRejection,
+    SessionToken, Sessions, User,
 };
 use session_conformance::{
     CACHEABLE, Observed, ObservedHeader, Route, Scenario, TestStore, TestUser, answers_body,
@@ -74,6 +74,21 @@ async fn login(
     Ok((cacheable, state.sessions.end(), start, "logged in"))
 }
 
+/// `login` with `start_with(lifetime)`: the remember-me routes.
+async fn login_with(
+    state: AppState,
+    old: Option<SessionToken<TestUser>>,
+    lifetime: CookieLifetime,
+) -> Result<impl IntoResponse, SessionRejection> {
+    if let Some(old) = old {
+        state.store.remove(&old);
+    }
+    let (token, start) = state.sessions.start_with(lifetime)?;
+    state.store.insert(&token, "new");
+    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
+    Ok((cacheable, state.sessions.end(), start, "logged in"))
+}
+
 async fn logout(
     State(state): State<AppState>,
     old: Option<SessionToken<TestUser>>,
@@ -91,6 +106,20 @@ async fn refresh(
 ) -> impl IntoResponse {
     let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
     (cacheable, state.sessions.refresh(&token), "refreshed")
+}
+
+/// `refresh` with `refresh_with(&token, lifetime)`: the remember-me routes.
+fn refresh_with(
+    state: &AppState,
+    token: &SessionToken<TestUser>,
+    lifetime: CookieLifetime,
+) -> impl IntoResponse + use<> {
+    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
+    (
+        cacheable,
+        state.sessions.refresh_with(token, lifetime),
+        "refreshed",
+    )
 }
 
 async fn api_login(
@@ -122,6 +151,44 @@ async fn twice(State(state): State<AppState>, mut parts: Parts) -> String {
     answers_body([a, b].map(|answer| answer.map_err(|r| r.reason())))
 }
 
+/// The remember-me routes: `login_with` / `refresh_with` with each route's lifetime.
+fn remember_routes() -> Router<AppState> {
+    let mut routes = Router::new();
+    for route in [
+        Route::LoginRemember,
+        Route::LoginRememberBeyondCap,
+        Route::LoginBrowser,
+    ] {
+        let Some(lifetime) = route.lifetime() else {
+            unreachable!("{route:?} has a lifetime")
+        };
+        routes = routes.route(
+            route.path(),
+            any(
+                move |State(state): State<AppState>, old: Option<SessionToken<TestUser>>| {
+                    login_with(state, old, lifetime)
+                },
+            ),
+        );
+    }
+    for route in [Route::RefreshRemember, Route::RefreshBrowser] {
+        let Some(lifetime) = route.lifetime() else {
+            unreachable!("{route:?} has a lifetime")
+        };
+        routes = routes.route(
+            route.path(),
+            get(
+                move |State(state): State<AppState>,
+                      _user: User<TestUser>,
+                      token: SessionToken<TestUser>| async move {
+                    refresh_with(&state, &token, lifetime)
+                },
+            ),
+        );
+    }
+    routes
+}
+
 async fn send(app: &Router, route: Route, scenario: &Scenario) -> Result<Response, String> {
     let mut request = Request::builder().method(scenario.method).uri(route.path());
     for (name, value) in scenario.request_headers() {
@@ -150,8 +217,8 @@ enum Kind {
 async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
     let store = TestStore::new();
     let sessions = match kind {
-        Kind::Async => Sessions::new(session_conformance::proxy(), store.loader()),
-        Kind::Sync => Sessions::new_sync(session_conformance::proxy(), store.sync_loader()),
+        Kind::Async => Sessions::new(scenario.proxy(), store.loader()),
+        Kind::Sync => Sessions::new_sync(scenario.proxy(), store.sync_loader()),
     };
     let sessions = if scenario.bearer {
         sessions.with_bearer()
@@ -174,6 +241,7 @@ async fn run(scenario: &Scenario, kind: Kind) -> Result<(), String> {
         .route(Route::Twice.path(), get(twice))
         .route(Route::Webhook.path(), any(|| async { "webhook" }))
         .route(Route::ApiLogin.path(), any(api_login))
+        .merge(remember_routes())
         .merge(guarded_routes)
         .with_state(AppState {
             sessions,

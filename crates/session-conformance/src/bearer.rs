@@ -29,6 +29,7 @@ pub(crate) fn rows() -> Vec<Scenario> {
         cookies,
         authorization,
         bearer: true,
+        max_age_template: false,
         headers: Vec::new(),
         expect_status: 200,
         expect_body: "user ada",

@@ -8,8 +8,10 @@
 //! between two adapters is a failing test in one of them, never a documentation note.
 //!
 //! The harness contract (what each route's handler does) is on [`Route`]. The cookie is
-//! [`CookieProxy::default`] (`__Host-id`), the user type is [`TestUser`], and the loader is
-//! [`TestLoader`]: known tokens [`KnownToken`] behave as their names say.
+//! [`Scenario::proxy`]: [`CookieProxy::default`] (`__Host-id`, see [`proxy`]), or the same
+//! with a template `Max-Age` ([`proxy_with_max_age`]) for the remember-me rows that need one.
+//! The user type is [`TestUser`], and the loader is [`TestLoader`]: known tokens
+//! [`KnownToken`] behave as their names say.
 //!
 //! ```
 //! use session_conformance::{Route, scenarios};
@@ -26,21 +28,25 @@ mod logs;
 mod scenario;
 mod store;
 
-use session_cookie::{CookieProxy, CrossOrigin};
+use core::time::Duration;
+
+use session_cookie::{CookieProxy, CrossOrigin, cookie};
 
 pub use crate::logs::{
     Captured, FAILURE_CHAIN, QueryFailed, capture, check_failure_log, failing_loader,
 };
 pub use crate::scenario::{
-    CACHEABLE, Observed, ObservedHeader, Route, Scenario, SetCookieRule, answers_body, scenarios,
-    token_body,
+    CACHEABLE, Observed, ObservedHeader, REMEMBER, REMEMBER_BEYOND_CAP, Route, Scenario,
+    SetCookieRule, answers_body, scenarios, token_body,
 };
 pub use crate::store::{
     KnownToken, STORE_SECRET, StoreError, TestLoader, TestStore, TestSyncLoader, TestUser,
     cookie_pair,
 };
 
-/// The proxy every harness uses: the production default, `__Host-id`.
+/// The proxy every harness uses (but for the rows with
+/// [`Scenario::max_age_template`]): the production default, `__Host-id`, a browser-session
+/// cookie whose persistent lifetimes are capped at 400 days.
 ///
 /// # Examples
 ///
@@ -50,6 +56,31 @@ pub use crate::store::{
 #[must_use]
 pub fn proxy() -> CookieProxy<32> {
     CookieProxy::default()
+}
+
+/// The template `Max-Age` of [`proxy_with_max_age`]: 2 hours.
+pub const TEMPLATE_MAX_AGE: Duration = Duration::from_secs(2 * 3600);
+
+/// The proxy of the rows with [`Scenario::max_age_template`]: [`proxy`]'s template with a
+/// `Max-Age` of [`TEMPLATE_MAX_AGE`], which is then also the cap of every persistent
+/// lifetime. On it `start` and `start_with(CookieLifetime::BrowserSession)` differ.
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{TEMPLATE_MAX_AGE, proxy_with_max_age};
+///
+/// let proxy = proxy_with_max_age();
+/// assert_eq!(proxy.name(), "__Host-id");
+/// assert_eq!(proxy.max_age_cap(), TEMPLATE_MAX_AGE);
+/// ```
+#[must_use]
+pub fn proxy_with_max_age() -> CookieProxy<32> {
+    let max_age = cookie::time::Duration::try_from(TEMPLATE_MAX_AGE)
+        .unwrap_or_else(|e| unreachable!("2 hours fit: {e}"));
+    let mut base = proxy().base().clone();
+    base.set_max_age(max_age);
+    CookieProxy::new(base).unwrap_or_else(|e| unreachable!("a valid template: {e}"))
 }
 
 /// The one origin [`cross_origin`] trusts.
@@ -105,5 +136,16 @@ mod tests {
     fn default_proxy_is_the_host_cookie() {
         let _: CookieProxy = proxy();
         assert_eq!(proxy().name(), "__Host-id");
+    }
+
+    #[test]
+    fn the_max_age_proxy_is_the_default_with_a_max_age() {
+        let token = KnownToken::Ada.token();
+        let pair = KnownToken::Ada.pair();
+        assert_eq!(
+            proxy_with_max_age().refresh_value(&token).as_str(),
+            format!("{pair}; Path=/; Max-Age=7200; Secure; HttpOnly; SameSite=Lax")
+        );
+        assert_eq!(proxy_with_max_age().max_age_cap(), TEMPLATE_MAX_AGE);
     }
 }

@@ -1,8 +1,9 @@
 //! The scenarios, as data, and the one function that checks a response against them.
 
 use core::fmt;
+use core::time::Duration;
 
-use session_cookie::CrossOriginRefusal;
+use session_cookie::{CookieLifetime, CookieProxy, CrossOriginRefusal};
 use session_token::Token;
 
 use crate::{
@@ -10,17 +11,47 @@ use crate::{
     STORE_SECRET, TestStore, TestUser, proxy,
 };
 
-/// The `Cache-Control` the [`Route::Login`] and [`Route::Refresh`] handlers set before their
-/// session part: a shared cache could store such a response, so the adapters must turn it
-/// into `no-store`.
+/// The `Cache-Control` the login and refresh handlers ([`Route::Login`], [`Route::Refresh`]
+/// and their remember-me forms) set before their session part: a shared cache could store
+/// such a response, so the adapters must turn it into `no-store`.
 pub const CACHEABLE: &str = "public, max-age=600";
+
+/// The persistent lifetime of [`Route::LoginRemember`] and [`Route::RefreshRemember`]: 30
+/// days, under the [`proxy`]'s `Max-Age` cap (400 days), so the cookie's `Max-Age` is exactly
+/// this (`2592000`).
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{REMEMBER, proxy};
+/// assert!(REMEMBER < proxy().max_age_cap());
+/// ```
+pub const REMEMBER: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// The persistent lifetime of [`Route::LoginRememberBeyondCap`]: 500 days, over the
+/// [`proxy`]'s `Max-Age` cap, so the cookie's `Max-Age` is the cap (400 days, `34560000`).
+///
+/// # Examples
+///
+/// ```
+/// use session_conformance::{REMEMBER_BEYOND_CAP, proxy};
+/// assert!(REMEMBER_BEYOND_CAP > proxy().max_age_cap());
+/// ```
+pub const REMEMBER_BEYOND_CAP: Duration = Duration::from_secs(500 * 24 * 3600);
 
 /// The routes every harness mounts, and what their handlers do.
 ///
 /// The whole app is behind the adapter's cross-origin guard, configured with
-/// [`cross_origin`](crate::cross_origin). [`Public`](Self::Public), [`Login`](Self::Login),
-/// [`Logout`](Self::Logout) and [`Webhook`](Self::Webhook) answer every method; the others
-/// `GET`.
+/// [`cross_origin`](crate::cross_origin). [`Public`](Self::Public), [`Login`](Self::Login)
+/// and its remember-me forms, [`Logout`](Self::Logout) and [`Webhook`](Self::Webhook) answer
+/// every method; the others `GET`.
+///
+/// The remember-me routes ([`LoginRemember`](Self::LoginRemember),
+/// [`LoginRememberBeyondCap`](Self::LoginRememberBeyondCap),
+/// [`LoginBrowser`](Self::LoginBrowser), [`RefreshRemember`](Self::RefreshRemember),
+/// [`RefreshBrowser`](Self::RefreshBrowser)) do what [`Login`](Self::Login) and
+/// [`Refresh`](Self::Refresh) do, with `Sessions::start_with` / `Sessions::refresh_with` and
+/// the route's [`lifetime`](Self::lifetime) instead of `start` / `refresh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
     /// `GET /user`: the required user extractor; body `user {name}`.
@@ -62,11 +93,29 @@ pub enum Route {
     /// starts a bearer session (`Sessions::start_bearer`), stores `new` under it and answers
     /// with the encoded token as the whole body, no cookie.
     ApiLogin,
+    /// `/login/remember`, any method: [`Login`](Self::Login) with
+    /// `Sessions::start_with(CookieLifetime::Persistent(`[`REMEMBER`]`))` instead of `start`
+    /// (still ending *then* starting, after setting [`CACHEABLE`]); body `logged in`.
+    LoginRemember,
+    /// `/login/remember-beyond-cap`, any method: [`Login`](Self::Login) with
+    /// `Sessions::start_with(CookieLifetime::Persistent(`[`REMEMBER_BEYOND_CAP`]`))`; body
+    /// `logged in`.
+    LoginRememberBeyondCap,
+    /// `/login/browser`, any method: [`Login`](Self::Login) with
+    /// `Sessions::start_with(CookieLifetime::BrowserSession)`; body `logged in`.
+    LoginBrowser,
+    /// `GET /refresh/remember`: [`Refresh`](Self::Refresh) with
+    /// `Sessions::refresh_with(&token, CookieLifetime::Persistent(`[`REMEMBER`]`))` instead of
+    /// `refresh` (after setting [`CACHEABLE`]); body `refreshed`.
+    RefreshRemember,
+    /// `GET /refresh/browser`: [`Refresh`](Self::Refresh) with
+    /// `Sessions::refresh_with(&token, CookieLifetime::BrowserSession)`; body `refreshed`.
+    RefreshBrowser,
 }
 
 impl Route {
     /// Every route.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 18] = [
         Self::User,
         Self::Maybe,
         Self::Public,
@@ -80,6 +129,11 @@ impl Route {
         Self::Twice,
         Self::Webhook,
         Self::ApiLogin,
+        Self::LoginRemember,
+        Self::LoginRememberBeyondCap,
+        Self::LoginBrowser,
+        Self::RefreshRemember,
+        Self::RefreshBrowser,
     ];
 
     /// The request path.
@@ -105,6 +159,48 @@ impl Route {
             Self::Twice => "/twice",
             Self::Webhook => "/webhook",
             Self::ApiLogin => "/api/login",
+            Self::LoginRemember => "/login/remember",
+            Self::LoginRememberBeyondCap => "/login/remember-beyond-cap",
+            Self::LoginBrowser => "/login/browser",
+            Self::RefreshRemember => "/refresh/remember",
+            Self::RefreshBrowser => "/refresh/browser",
+        }
+    }
+
+    /// The cookie lifetime the route's handler passes to `Sessions::start_with` or
+    /// `Sessions::refresh_with`; `None` for the routes that use neither.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use session_conformance::{REMEMBER, Route};
+    /// use session_cookie::CookieLifetime;
+    ///
+    /// assert_eq!(Route::LoginRemember.lifetime(), Some(CookieLifetime::Persistent(REMEMBER)));
+    /// assert_eq!(Route::RefreshBrowser.lifetime(), Some(CookieLifetime::BrowserSession));
+    /// assert_eq!(Route::Login.lifetime(), None);
+    /// ```
+    #[must_use]
+    pub const fn lifetime(self) -> Option<CookieLifetime> {
+        match self {
+            Self::LoginRemember | Self::RefreshRemember => {
+                Some(CookieLifetime::Persistent(REMEMBER))
+            }
+            Self::LoginRememberBeyondCap => Some(CookieLifetime::Persistent(REMEMBER_BEYOND_CAP)),
+            Self::LoginBrowser | Self::RefreshBrowser => Some(CookieLifetime::BrowserSession),
+            Self::User
+            | Self::Maybe
+            | Self::Public
+            | Self::Many
+            | Self::Guarded
+            | Self::Login
+            | Self::Logout
+            | Self::Refresh
+            | Self::Token
+            | Self::Both
+            | Self::Twice
+            | Self::Webhook
+            | Self::ApiLogin => None,
         }
     }
 }
@@ -155,9 +251,18 @@ pub enum SetCookieRule {
     /// Exactly one: a fresh token (none of the request's), every template attribute, its
     /// record stored as `new`; sensitive; `Cache-Control: no-store`.
     NewSession,
+    /// Exactly one: a fresh token as [`NewSession`](Self::NewSession), for this lifetime:
+    /// byte for byte what `start_value_with(lifetime)` gives for that token
+    /// (`refresh_value_with(&fresh, lifetime)`: the template's attributes with exactly the
+    /// capped `Max-Age` of a persistent lifetime, none for a browser-session one); sensitive;
+    /// `Cache-Control: no-store`.
+    NewSessionWith(CookieLifetime),
     /// Exactly one: this token re-issued, byte for byte `refresh_value`; sensitive;
     /// `Cache-Control: no-store`.
     Refresh(KnownToken),
+    /// Exactly one: this token re-issued for this lifetime, byte for byte
+    /// `refresh_value_with(&token, lifetime)`; sensitive; `Cache-Control: no-store`.
+    RefreshWith(KnownToken, CookieLifetime),
     /// Exactly one: the removal cookie, byte for byte `end_value`; `Cache-Control: no-store`.
     Removal,
 }
@@ -182,6 +287,10 @@ pub struct Scenario {
     /// Whether the harness's `Sessions` accepts bearer tokens (`Sessions::with_bearer`);
     /// without it the `Authorization` header must be ignored.
     pub bearer: bool,
+    /// Whether the harness builds its `Sessions` on
+    /// [`proxy_with_max_age`](crate::proxy_with_max_age) (a template `Max-Age`) instead of
+    /// [`proxy`](crate::proxy): build it on [`Scenario::proxy`].
+    pub max_age_template: bool,
     /// Other request headers, in order (`host`, `origin`, `sec-fetch-site`).
     pub headers: Vec<(&'static str, &'static str)>,
     /// The response status.
@@ -262,6 +371,26 @@ impl Scenario {
                     .iter()
                     .map(|&(name, value)| (name, value.as_bytes())),
             )
+    }
+
+    /// The proxy the harness builds its `Sessions` on for this scenario:
+    /// [`proxy_with_max_age`](crate::proxy_with_max_age) if
+    /// [`max_age_template`](Self::max_age_template), else [`proxy`](crate::proxy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let table = session_conformance::scenarios();
+    /// let row = table.iter().find(|s| s.max_age_template).unwrap();
+    /// assert_eq!(row.proxy().max_age_cap(), session_conformance::TEMPLATE_MAX_AGE);
+    /// ```
+    #[must_use]
+    pub fn proxy(&self) -> CookieProxy<32> {
+        if self.max_age_template {
+            crate::proxy_with_max_age()
+        } else {
+            proxy()
+        }
     }
 
     /// Checks a response (and the store after it) against the scenario.
@@ -366,7 +495,7 @@ impl Scenario {
     ) {
         let set_cookies: Vec<&ObservedHeader> = observed.values("set-cookie").collect();
         let cache_control: Vec<&ObservedHeader> = observed.values("cache-control").collect();
-        let proxy = proxy();
+        let proxy = self.proxy();
         let expected = match self.expect_set_cookie {
             SetCookieRule::None => {
                 if !set_cookies.is_empty() {
@@ -374,8 +503,11 @@ impl Scenario {
                 }
                 return;
             }
-            SetCookieRule::NewSession => None,
+            SetCookieRule::NewSession | SetCookieRule::NewSessionWith(_) => None,
             SetCookieRule::Refresh(token) => Some(proxy.refresh_value(&token.token())),
+            SetCookieRule::RefreshWith(token, lifetime) => {
+                Some(proxy.refresh_value_with(&token.token(), lifetime))
+            }
             SetCookieRule::Removal => Some(proxy.end_value()),
         };
         if set_cookies.len() != 1 {
@@ -401,14 +533,27 @@ impl Scenario {
             }
             return;
         }
-        // A new session: `__Host-id=<fresh token>` plus the template's attributes.
+        // A new session: `__Host-id=<fresh token>` plus the template's attributes, or for a
+        // chosen lifetime byte for byte what `start_value_with` gives for that token.
         let value = String::from_utf8_lossy(&header.value);
-        let fresh = value
-            .strip_prefix("__Host-id=")
-            .and_then(|rest| rest.strip_suffix("; Path=/; Secure; HttpOnly; SameSite=Lax"))
-            .and_then(|encoded| Token::<32>::decode(encoded).ok());
+        let fresh = match self.expect_set_cookie {
+            SetCookieRule::NewSessionWith(lifetime) => value
+                .strip_prefix("__Host-id=")
+                .and_then(|rest| rest.split(';').next())
+                .and_then(|encoded| Token::<32>::decode(encoded).ok())
+                .filter(|fresh| {
+                    header.value == proxy.refresh_value_with(fresh, lifetime).as_bytes()
+                }),
+            _ => value
+                .strip_prefix("__Host-id=")
+                .and_then(|rest| rest.strip_suffix("; Path=/; Secure; HttpOnly; SameSite=Lax"))
+                .and_then(|encoded| Token::<32>::decode(encoded).ok()),
+        };
         let Some(fresh) = fresh else {
-            fail(format!("Set-Cookie {value:?} is not a new session cookie"));
+            fail(format!(
+                "Set-Cookie {value:?} is not a new session cookie (expected {:?})",
+                self.expect_set_cookie
+            ));
             return;
         };
         if !header.sensitive {
@@ -464,7 +609,10 @@ fn one(value: &str) -> Vec<Vec<u8>> {
 #[allow(clippy::too_many_lines)] // a table
 pub fn scenarios() -> Vec<Scenario> {
     use KnownToken::{Ada, Bob, Expired, Failing, Unknown};
-    use Route::{Both, Guarded, Login, Logout, Many, Maybe, Public, Refresh, Twice, User};
+    use Route::{
+        Both, Guarded, Login, LoginBrowser, LoginRemember, LoginRememberBeyondCap, Logout, Many,
+        Maybe, Public, Refresh, RefreshBrowser, RefreshRemember, Twice, User,
+    };
 
     let ada = Ada.pair();
     let base = |name, route, cookies, status, body, calls| Scenario {
@@ -475,6 +623,7 @@ pub fn scenarios() -> Vec<Scenario> {
         cookies,
         authorization: Vec::new(),
         bearer: false,
+        max_age_template: false,
         headers: Vec::new(),
         expect_status: status,
         expect_body: body,
@@ -724,6 +873,99 @@ pub fn scenarios() -> Vec<Scenario> {
         ),
     ]);
 
+    // Remember me: the lifetime chosen per login, byte for byte, under the same rules as
+    // `Login` (end then start: one final Set-Cookie, no-store over CACHEABLE, sensitive); a
+    // refresh repeats the choice. One persistent lifetime is under the cap, one over it.
+    let login_with = |name, route, cookies, deleted, lifetime| Scenario {
+        expect_set_cookie: SetCookieRule::NewSessionWith(lifetime),
+        expect_deleted: deleted,
+        ..base(name, route, cookies, 200, "logged in", 0)
+    };
+    let refresh_with = |name, route, lifetime| Scenario {
+        expect_set_cookie: SetCookieRule::RefreshWith(Ada, lifetime),
+        ..base(name, route, one(&ada), 200, "refreshed", 1)
+    };
+    let remember = CookieLifetime::Persistent(REMEMBER);
+    let browser = CookieLifetime::BrowserSession;
+    table.extend([
+        login_with(
+            "login remember: no cookie",
+            LoginRemember,
+            vec![],
+            vec![],
+            remember,
+        ),
+        login_with(
+            "login remember: rotates an existing session",
+            LoginRemember,
+            one(&ada),
+            vec![Ada],
+            remember,
+        ),
+        login_with(
+            "login remember beyond the cap: Max-Age is the cap",
+            LoginRememberBeyondCap,
+            one(&ada),
+            vec![Ada],
+            CookieLifetime::Persistent(REMEMBER_BEYOND_CAP),
+        ),
+        login_with(
+            "login browser: no cookie",
+            LoginBrowser,
+            vec![],
+            vec![],
+            browser,
+        ),
+        login_with(
+            "login browser: rotates an existing session",
+            LoginBrowser,
+            one(&ada),
+            vec![Ada],
+            browser,
+        ),
+        refresh_with("refresh remember: valid", RefreshRemember, remember),
+        refresh_with("refresh browser: valid", RefreshBrowser, browser),
+        unauthorized("refresh remember: no cookie", RefreshRemember, vec![], 0),
+        unauthorized(
+            "refresh browser: unknown token",
+            RefreshBrowser,
+            one(&Unknown.pair()),
+            1,
+        ),
+    ]);
+    // On a template with a Max-Age (2 hours): a browser-session cookie drops it (what tells
+    // `start_with` / `refresh_with` from `start` / `refresh`), and it caps a persistent one.
+    let on_max_age = |scenario| Scenario {
+        max_age_template: true,
+        ..scenario
+    };
+    table.extend([
+        on_max_age(login_with(
+            "login browser over a Max-Age template: no Max-Age",
+            LoginBrowser,
+            one(&ada),
+            vec![Ada],
+            browser,
+        )),
+        on_max_age(login_with(
+            "login remember over a Max-Age template: Max-Age is the template's",
+            LoginRemember,
+            vec![],
+            vec![],
+            remember,
+        )),
+        on_max_age(refresh_with(
+            "refresh browser over a Max-Age template: no Max-Age",
+            RefreshBrowser,
+            browser,
+        )),
+        on_max_age(refresh_with(
+            "refresh remember over a Max-Age template: Max-Age is the template's",
+            RefreshRemember,
+            remember,
+        )),
+    ]);
+
     // Across requests: nothing is cached beyond the request that loaded it.
     table.extend([
         Scenario {
@@ -761,7 +1003,7 @@ pub fn scenarios() -> Vec<Scenario> {
 fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
     use CrossOriginRefusal::{MalformedHeaders, NullOrigin, OriginMismatch, SecFetchSite};
     use KnownToken::Ada;
-    use Route::{Login, Logout, Public, Webhook};
+    use Route::{Login, LoginRemember, Logout, Public, Webhook};
 
     const HOST: (&str, &str) = ("host", "app.example.com");
     const SITE_ORIGIN: (&str, &str) = ("origin", "https://app.example.com");
@@ -777,6 +1019,7 @@ fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
         cookies: one(ada),
         authorization: Vec::new(),
         bearer: false,
+        max_age_template: false,
         headers: headers.to_vec(),
         expect_status: 200,
         expect_body: "",
@@ -813,6 +1056,13 @@ fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
             "cross-origin: login from another site",
             "POST",
             Login,
+            &[HOST, EVIL_ORIGIN, CROSS_SITE],
+            SecFetchSite,
+        ),
+        refused(
+            "cross-origin: remember-me login from another site",
+            "POST",
+            LoginRemember,
             &[HOST, EVIL_ORIGIN, CROSS_SITE],
             SecFetchSite,
         ),
@@ -902,6 +1152,17 @@ fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
             "cross-origin: login from the trusted origin",
             &[HOST, ("origin", crate::TRUSTED_ORIGIN), CROSS_SITE],
         ),
+        Scenario {
+            expect_body: "logged in",
+            expect_set_cookie: SetCookieRule::NewSessionWith(CookieLifetime::Persistent(REMEMBER)),
+            expect_deleted: vec![Ada],
+            ..request(
+                "cross-origin: remember-me login from the site itself",
+                "POST",
+                LoginRemember,
+                &[HOST, SITE_ORIGIN, SAME_ORIGIN],
+            )
+        },
         logged_out(
             "cross-origin: logout from the site itself",
             &[HOST, SITE_ORIGIN, SAME_ORIGIN],
@@ -921,6 +1182,8 @@ fn cross_origin_rows(ada: &str) -> Vec<Scenario> {
 
 #[cfg(test)]
 mod tests {
+    use session_cookie::SetCookie;
+
     use super::*;
 
     #[test]
@@ -945,6 +1208,8 @@ mod tests {
             Route::Many,
             Route::Guarded,
             Route::Refresh,
+            Route::RefreshRemember,
+            Route::RefreshBrowser,
             Route::Both,
             Route::Twice,
         ];
@@ -996,6 +1261,157 @@ mod tests {
                 scenario.name
             );
         }
+    }
+
+    #[test]
+    fn remember_me_rows_expect_these_bytes() {
+        // What the remember-me rows hold the adapters to, written out: the template's
+        // attributes with the Max-Age of 30 days, of the 400-day cap, or none.
+        let proxy = proxy();
+        let ada = KnownToken::Ada.pair();
+        let with = |route: Route| {
+            let lifetime = route
+                .lifetime()
+                .unwrap_or_else(|| unreachable!("{route:?}"));
+            proxy.refresh_value_with(&KnownToken::Ada.token(), lifetime)
+        };
+        let expected = [
+            (
+                Route::LoginRemember,
+                "; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Lax",
+            ),
+            (
+                Route::LoginRememberBeyondCap,
+                "; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax",
+            ),
+            (
+                Route::LoginBrowser,
+                "; Path=/; Secure; HttpOnly; SameSite=Lax",
+            ),
+            (
+                Route::RefreshRemember,
+                "; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Lax",
+            ),
+            (
+                Route::RefreshBrowser,
+                "; Path=/; Secure; HttpOnly; SameSite=Lax",
+            ),
+        ];
+        for (route, attributes) in expected {
+            assert_eq!(
+                with(route).as_str(),
+                format!("{ada}{attributes}"),
+                "{route:?}"
+            );
+        }
+        assert_eq!(proxy.max_age_cap(), Duration::from_secs(34_560_000));
+        // On the template with a Max-Age of 2 hours: none for a browser-session cookie, the
+        // template's for a persistent one.
+        let capped = crate::proxy_with_max_age();
+        for (lifetime, attributes) in [
+            (
+                CookieLifetime::Persistent(REMEMBER),
+                "; Path=/; Max-Age=7200; Secure; HttpOnly; SameSite=Lax",
+            ),
+            (
+                CookieLifetime::BrowserSession,
+                "; Path=/; Secure; HttpOnly; SameSite=Lax",
+            ),
+        ] {
+            let value = capped.refresh_value_with(&KnownToken::Ada.token(), lifetime);
+            assert_eq!(value.as_str(), format!("{ada}{attributes}"), "{lifetime:?}");
+        }
+        // Every row of a remember-me route expects its route's lifetime.
+        for scenario in scenarios() {
+            let lifetime = match scenario.expect_set_cookie {
+                SetCookieRule::NewSessionWith(lifetime)
+                | SetCookieRule::RefreshWith(_, lifetime) => Some(lifetime),
+                _ => None,
+            };
+            if lifetime.is_some() {
+                assert_eq!(lifetime, scenario.route.lifetime(), "{}", scenario.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_session_with_another_lifetime_fails_the_check() {
+        let scenario = scenarios()
+            .into_iter()
+            .find(|s| s.name == "login remember: no cookie")
+            .unwrap_or_else(|| unreachable!());
+        let store = TestStore::new();
+        let observed = |set_cookie: &SetCookie, sensitive: bool, cache_control: &str| Observed {
+            status: 200,
+            headers: vec![
+                ObservedHeader {
+                    name: "cache-control".to_owned(),
+                    value: cache_control.as_bytes().to_vec(),
+                    sensitive: false,
+                },
+                ObservedHeader {
+                    name: "set-cookie".to_owned(),
+                    value: set_cookie.as_str().as_bytes().to_vec(),
+                    sensitive,
+                },
+            ],
+            body: b"logged in".to_vec(),
+            refusal: None,
+        };
+        let proxy = proxy();
+        let fresh = Token::<32>::from_bytes([7; 32]);
+        store.insert(&fresh, "new");
+        let good = proxy.refresh_value_with(&fresh, CookieLifetime::Persistent(REMEMBER));
+        let check = |observed| scenario.check(&observed, &store);
+        assert_eq!(check(observed(&good, true, "no-store")), Ok(()));
+        for wrong in [
+            proxy.refresh_value(&fresh),
+            proxy.refresh_value_with(&fresh, CookieLifetime::BrowserSession),
+            proxy.refresh_value_with(&fresh, CookieLifetime::Persistent(REMEMBER_BEYOND_CAP)),
+        ] {
+            let errors = check(observed(&wrong, true, "no-store")).unwrap_err();
+            assert!(errors.contains("not a new session cookie"), "{errors}");
+        }
+        let errors = check(observed(&good, false, "no-store")).unwrap_err();
+        assert!(errors.contains("not marked sensitive"), "{errors}");
+        let errors = check(observed(&good, true, CACHEABLE)).unwrap_err();
+        assert!(errors.contains("expected one no-store"), "{errors}");
+    }
+
+    #[test]
+    fn a_refresh_with_another_lifetime_fails_the_check() {
+        let scenario = scenarios()
+            .into_iter()
+            .find(|s| s.name == "refresh browser over a Max-Age template: no Max-Age")
+            .unwrap_or_else(|| unreachable!());
+        // No loader ran here: only the Set-Cookie part of the check matters.
+        let store = TestStore::new();
+        let observed = |set_cookie: SetCookie| Observed {
+            status: 200,
+            headers: vec![
+                ObservedHeader {
+                    name: "cache-control".to_owned(),
+                    value: b"no-store".to_vec(),
+                    sensitive: false,
+                },
+                ObservedHeader {
+                    name: "set-cookie".to_owned(),
+                    value: set_cookie.as_str().as_bytes().to_vec(),
+                    sensitive: true,
+                },
+            ],
+            body: b"refreshed".to_vec(),
+            refusal: None,
+        };
+        let proxy = scenario.proxy();
+        let ada = KnownToken::Ada.token();
+        let errors = scenario
+            .check(&observed(proxy.refresh_value(&ada)), &store)
+            .unwrap_err();
+        assert!(errors.contains("Set-Cookie"), "{errors}");
+        let good = proxy.refresh_value_with(&ada, CookieLifetime::BrowserSession);
+        let errors = scenario.check(&observed(good), &store).unwrap_err();
+        assert!(!errors.contains("Set-Cookie"), "{errors}");
     }
 
     #[test]
