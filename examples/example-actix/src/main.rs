@@ -159,8 +159,9 @@ async fn track_request(
 /// A browser whose session has ended (signed out from another device, "sign out
 /// everywhere", expired) forgets its cookie on its next request: when the request carries a
 /// well-formed session token that loads no user, and the handler sets no session cookie of
-/// its own (a login, a logout), the response also removes the cookie. The loader's answer is
-/// cached for the handler: still one query per request.
+/// its own (a login, a logout), the response also removes the cookie. Not when an
+/// `Authorization: Bearer` token of another session came with it (see below). The loader's
+/// answer is cached for the handler: still one query per request.
 async fn forget_ended_session(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -168,11 +169,18 @@ async fn forget_ended_session(
     let sessions = request.app_data::<Sessions<Account>>().cloned();
     let ended = match &sessions {
         Some(sessions) => {
-            let cookies = request.headers().get_all(header::COOKIE);
-            let token = sessions
-                .proxy()
-                .load_from_values(cookies.map(|v| v.as_bytes()));
-            token.is_some() && matches!(sessions.user(request.request()).await, Ok(None))
+            // Only the cookie's own session: with a bearer token of another session the
+            // request has none (the two disagree), but the cookie may well be live.
+            let headers = request.headers();
+            let cookies = || headers.get_all(header::COOKIE).map(|v| v.as_bytes());
+            let cookie = sessions.proxy().load_from_values(cookies());
+            let session = sessions.proxy().load_with_bearer(
+                cookies(),
+                headers.get_all(header::AUTHORIZATION).map(|v| v.as_bytes()),
+            );
+            cookie.is_some()
+                && session == cookie
+                && matches!(sessions.user(request.request()).await, Ok(None))
         }
         None => false,
     };

@@ -245,14 +245,23 @@ async fn log_request(request: Request, next: Next) -> Response {
 /// A browser whose session has ended (signed out from another device or instance, "sign
 /// out everywhere", expired) forgets its cookie on its next request: when the request
 /// carries a well-formed session token that loads no user, and the handler sets no session
-/// cookie of its own (a login, a logout), the response also removes the cookie. The
-/// loader's answer is cached for the handler: still one load per request.
+/// cookie of its own (a login, a logout), the response also removes the cookie. Not when an
+/// `Authorization: Bearer` token of another session came with it: such a request has no
+/// session (the two disagree), but the cookie may well be live. The loader's answer is cached
+/// for the handler: still one load per request.
 async fn forget_ended_session<D: SiteData>(
     State(app): State<App<D>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if app.sessions.proxy().load(request.headers()).is_none() {
+    let headers = request.headers();
+    let cookies = headers.get_all(header::COOKIE);
+    let cookie = app.sessions.proxy().load_from_values(&cookies);
+    let session = app
+        .sessions
+        .proxy()
+        .load_with_bearer(&cookies, headers.get_all(header::AUTHORIZATION));
+    if cookie.is_none() || session != cookie {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();

@@ -126,6 +126,10 @@ pub async fn the_api_with_a_bearer_token(site: &Site) {
         StatusCode::UNAUTHORIZED,
         "cookie and header of two sessions"
     );
+    assert!(
+        res.headers().get(SET_COOKIE).is_none(),
+        "the cookie may be live: not removed because a bearer token of another session came"
+    );
     let name = if site.insecure_dev_cookies {
         "id"
     } else {
