@@ -52,30 +52,23 @@ async fn login(
     store: Store,
     old: MaybeSessionToken<TestUser>,
 ) -> Result<HttpResponse, SessionRejection> {
-    if let MaybeSessionToken(Some(old)) = old {
-        store.remove(&old);
-    }
-    let (token, start) = sessions.start()?;
-    store.insert(&token, "new");
-    let mut res = HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
-        .body("logged in");
-    sessions.end().apply_to(&mut res);
-    start.apply_to(&mut res);
-    Ok(res)
+    login_with(&sessions, &store, old, None)
 }
 
-/// `login` with `start_with(lifetime)`: the remember-me routes.
+/// The login routes: `start()`, or `start_with(lifetime)` for the remember-me routes.
 fn login_with(
     sessions: &Sessions<TestUser>,
     store: &Store,
     old: MaybeSessionToken<TestUser>,
-    lifetime: CookieLifetime,
+    lifetime: Option<CookieLifetime>,
 ) -> Result<HttpResponse, SessionRejection> {
     if let MaybeSessionToken(Some(old)) = old {
         store.remove(&old);
     }
-    let (token, start) = sessions.start_with(lifetime)?;
+    let (token, start) = match lifetime {
+        Some(lifetime) => sessions.start_with(lifetime)?,
+        None => sessions.start()?,
+    };
     store.insert(&token, "new");
     let mut res = HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
@@ -103,23 +96,24 @@ async fn refresh(
     _user: User<TestUser>,
     token: SessionToken<TestUser>,
 ) -> HttpResponse {
-    let mut res = HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
-        .body("refreshed");
-    sessions.refresh(&token).apply_to(&mut res);
-    res
+    refresh_with(&sessions, &token, None)
 }
 
-/// `refresh` with `refresh_with(&token, lifetime)`: the remember-me routes.
+/// The refresh routes: `refresh(&token)`, or `refresh_with(&token, lifetime)` for the
+/// remember-me routes.
 fn refresh_with(
     sessions: &Sessions<TestUser>,
     token: &SessionToken<TestUser>,
-    lifetime: CookieLifetime,
+    lifetime: Option<CookieLifetime>,
 ) -> HttpResponse {
+    let refreshed = match lifetime {
+        Some(lifetime) => sessions.refresh_with(token, lifetime),
+        None => sessions.refresh(token),
+    };
     let mut res = HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, CACHEABLE))
         .body("refreshed");
-    sessions.refresh_with(token, lifetime).apply_to(&mut res);
+    refreshed.apply_to(&mut res);
     res
 }
 
@@ -139,7 +133,7 @@ fn remember_routes(config: &mut web::ServiceConfig) {
                 move |sessions: Sessions<TestUser>,
                       store: Store,
                       old: MaybeSessionToken<TestUser>| async move {
-                    login_with(&sessions, &store, old, lifetime)
+                    login_with(&sessions, &store, old, Some(lifetime))
                 },
             ),
         );
@@ -154,7 +148,7 @@ fn remember_routes(config: &mut web::ServiceConfig) {
                 move |sessions: Sessions<TestUser>,
                       _user: User<TestUser>,
                       token: SessionToken<TestUser>| async move {
-                    refresh_with(&sessions, &token, lifetime)
+                    refresh_with(&sessions, &token, Some(lifetime))
                 },
             ),
         );

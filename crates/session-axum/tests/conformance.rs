@@ -65,25 +65,22 @@ async fn login(
     State(state): State<AppState>,
     old: Option<SessionToken<TestUser>>,
 ) -> Result<impl IntoResponse, SessionRejection> {
-    if let Some(old) = old {
-        state.store.remove(&old);
-    }
-    let (token, start) = state.sessions.start()?;
-    state.store.insert(&token, "new");
-    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
-    Ok((cacheable, state.sessions.end(), start, "logged in"))
+    login_with(state, old, None).await
 }
 
-/// `login` with `start_with(lifetime)`: the remember-me routes.
+/// The login routes: `start()`, or `start_with(lifetime)` for the remember-me routes.
 async fn login_with(
     state: AppState,
     old: Option<SessionToken<TestUser>>,
-    lifetime: CookieLifetime,
+    lifetime: Option<CookieLifetime>,
 ) -> Result<impl IntoResponse, SessionRejection> {
     if let Some(old) = old {
         state.store.remove(&old);
     }
-    let (token, start) = state.sessions.start_with(lifetime)?;
+    let (token, start) = match lifetime {
+        Some(lifetime) => state.sessions.start_with(lifetime)?,
+        None => state.sessions.start()?,
+    };
     state.store.insert(&token, "new");
     let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
     Ok((cacheable, state.sessions.end(), start, "logged in"))
@@ -104,22 +101,22 @@ async fn refresh(
     _user: User<TestUser>,
     token: SessionToken<TestUser>,
 ) -> impl IntoResponse {
-    let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
-    (cacheable, state.sessions.refresh(&token), "refreshed")
+    refresh_with(&state, &token, None)
 }
 
-/// `refresh` with `refresh_with(&token, lifetime)`: the remember-me routes.
+/// The refresh routes: `refresh(&token)`, or `refresh_with(&token, lifetime)` for the
+/// remember-me routes.
 fn refresh_with(
     state: &AppState,
     token: &SessionToken<TestUser>,
-    lifetime: CookieLifetime,
+    lifetime: Option<CookieLifetime>,
 ) -> impl IntoResponse + use<> {
+    let refreshed = match lifetime {
+        Some(lifetime) => state.sessions.refresh_with(token, lifetime),
+        None => state.sessions.refresh(token),
+    };
     let cacheable = [(header::CACHE_CONTROL, CACHEABLE)];
-    (
-        cacheable,
-        state.sessions.refresh_with(token, lifetime),
-        "refreshed",
-    )
+    (cacheable, refreshed, "refreshed")
 }
 
 async fn api_login(
@@ -166,7 +163,7 @@ fn remember_routes() -> Router<AppState> {
             route.path(),
             any(
                 move |State(state): State<AppState>, old: Option<SessionToken<TestUser>>| {
-                    login_with(state, old, lifetime)
+                    login_with(state, old, Some(lifetime))
                 },
             ),
         );
@@ -181,7 +178,7 @@ fn remember_routes() -> Router<AppState> {
                 move |State(state): State<AppState>,
                       _user: User<TestUser>,
                       token: SessionToken<TestUser>| async move {
-                    refresh_with(&state, &token, lifetime)
+                    refresh_with(&state, &token, Some(lifetime))
                 },
             ),
         );

@@ -240,23 +240,24 @@ async fn assert_echo(client: &mut Client, text: &str) {
 /// The next message is answered by the close frame `close`, not an echo, and then the
 /// connection ends (the client's close frame went back; the stream ends without an error).
 async fn assert_closed(client: &mut Client, close: CloseWith) {
-    match send(client, "still there?").await {
-        Some(Ok(Message::Close(Some(frame)))) => {
-            assert_eq!(u16::from(frame.code), close.code);
-            assert_eq!(frame.reason.as_str(), close.reason);
-        }
-        other => panic!("expected the close frame {close:?}, got {other:?}"),
-    }
-    match next(client).await {
-        None => {}
-        Some(other) => panic!("expected the end of the connection, got {other:?}"),
-    }
+    let answer = send(client, "still there?").await;
+    assert_close_then_end(answer, client, close).await;
 }
 
 /// Sends nothing: the next frame is the close frame `close`, from the server's timer, and then
 /// the connection ends.
 async fn assert_closed_unprompted(client: &mut Client, close: CloseWith) {
-    match next(client).await {
+    let frame = next(client).await;
+    assert_close_then_end(frame, client, close).await;
+}
+
+/// `frame` is the close frame `close`, and after it the connection ends.
+async fn assert_close_then_end(
+    frame: Option<Result<Message, tungstenite::Error>>,
+    client: &mut Client,
+    close: CloseWith,
+) {
+    match frame {
         Some(Ok(Message::Close(Some(frame)))) => {
             assert_eq!(u16::from(frame.code), close.code);
             assert_eq!(frame.reason.as_str(), close.reason);
