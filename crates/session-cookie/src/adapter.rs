@@ -8,7 +8,7 @@
 //!   configuration is named by the user type alone; [`LoaderId`] keys a per-request cache;
 //!   [`LoadCall`] is one call, answered in place by a [`SyncLoader`](crate::SyncLoader);
 //! * [`PendingCookie`]: a started, refreshed or ended session cookie waiting for its
-//!   response, written by [`apply`] (the one `Set-Cookie` rule) through the adapter's
+//!   response, written by [`apply()`] (the one `Set-Cookie` rule) through the adapter's
 //!   [`ResponseHeaders`] implementation;
 //! * [`Rejection`]: why a request was refused or a session could not be started, with its
 //!   status code, static body and source; the adapter wraps it in its framework's response

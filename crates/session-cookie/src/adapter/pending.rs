@@ -12,7 +12,7 @@ use crate::{CookieLifetime, CookieProxy, SetCookie};
 ///
 /// What an adapter's response parts (`StartSession`, `RefreshSession`, `EndSession`) hold:
 /// the proxy (shared, so the part does not borrow the configuration) and the finished
-/// [`SetCookie`]. [`write_to`](Self::write_to) writes it by the one rule, [`apply`]. It
+/// [`SetCookie`]. [`write_to`](Self::write_to) writes it by the one rule, [`apply()`]. It
 /// usually carries a token, so `Debug` shows only the cookie name.
 ///
 /// # Examples
@@ -171,7 +171,7 @@ impl<const N: usize> PendingCookie<N> {
         self.proxy.name()
     }
 
-    /// Writes the cookie into a response's headers by [`apply`]'s rule.
+    /// Writes the cookie into a response's headers by [`apply()`]'s rule.
     ///
     /// # Examples
     ///
