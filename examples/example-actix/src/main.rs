@@ -36,9 +36,10 @@ use example_common::{
     RequestLine, RevokeForm, Revoked, ShutdownRequested, ShutdownSignals, SiteDb, describe,
     me_json, page_home, page_login_failed, page_me, token_json,
 };
+use session_actix::session_cookie::bearer;
 use session_actix::{
     MaybeSessionToken, MaybeUser, RequireSameOrigin, SessionResponseExt as _, SessionToken,
-    Sessions, User,
+    Sessions, Token, User,
 };
 
 const PACKAGE: &str = "example-actix";
@@ -172,14 +173,15 @@ async fn forget_ended_session(
             // Only the cookie's own session: with a bearer token of another session the
             // request has none (the two disagree), but the cookie may well be live.
             let headers = request.headers();
-            let cookies = || headers.get_all(header::COOKIE).map(|v| v.as_bytes());
-            let cookie = sessions.proxy().load_from_values(cookies());
-            let session = sessions.proxy().load_with_bearer(
-                cookies(),
-                headers.get_all(header::AUTHORIZATION).map(|v| v.as_bytes()),
-            );
-            cookie.is_some()
-                && session == cookie
+            let cookies = headers.get_all(header::COOKIE).map(|v| v.as_bytes());
+            let other_bearer = |cookie: &Token| {
+                bearer::find(headers.get_all(header::AUTHORIZATION).map(|v| v.as_bytes()))
+                    .is_some_and(|bearer| bearer != *cookie)
+            };
+            sessions
+                .proxy()
+                .load_from_values(cookies)
+                .is_some_and(|cookie| !other_bearer(&cookie))
                 && matches!(sessions.user(request.request()).await, Ok(None))
         }
         None => false,

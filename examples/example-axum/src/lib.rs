@@ -34,8 +34,10 @@ use example_common::{
     page_login_failed, page_me, token_json,
 };
 use session_axum::session_cookie::adapter::ErrorChain;
+use session_axum::session_cookie::bearer;
 use session_axum::{
-    CookieProxy, EndSession, Loader, RequireSameOriginLayer, SessionToken, Sessions, User,
+    CookieLifetime, CookieProxy, EndSession, Loader, RequireSameOriginLayer, SessionToken,
+    Sessions, Token, User,
 };
 use session_store::{Backend, Store};
 
@@ -254,14 +256,11 @@ async fn forget_ended_session<D: SiteData>(
     request: Request,
     next: Next,
 ) -> Response {
-    let headers = request.headers();
-    let cookies = headers.get_all(header::COOKIE);
-    let cookie = app.sessions.proxy().load_from_values(&cookies);
-    let session = app
-        .sessions
-        .proxy()
-        .load_with_bearer(&cookies, headers.get_all(header::AUTHORIZATION));
-    if cookie.is_none() || session != cookie {
+    let Some(cookie) = app.sessions.proxy().load(request.headers()) else {
+        return next.run(request).await;
+    };
+    let bearer = bearer::find(request.headers().get_all(header::AUTHORIZATION));
+    if bearer.is_some_and(|bearer| bearer != cookie) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -297,26 +296,15 @@ async fn login<D: SiteData>(
     old: Option<SessionToken<D::User>>,
     Form(form): Form<Credentials>,
 ) -> Response {
-    let account = match check_login(&app, peer, &form).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response(),
-        Err(answer) => return answer,
-    };
-    // Session fixation defence: the session the request carried ends, a new one starts.
-    let old = old.as_ref().map(|old| old.token());
-    let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
     // "Keep me signed in": a persistent cookie for the session's absolute lifetime, else a
     // browser-session cookie.
-    let sessions = app.data.sessions();
-    match sessions
-        .sign_in_with(&account, old, agent, form.remember)
-        .await
-    {
-        Ok((token, lifetime)) => {
+    match sign_in(&app, peer, &headers, old, &form, form.remember).await {
+        Ok(Some((token, lifetime))) => {
             let cookie = app.sessions.refresh_with(&token, lifetime);
             (cookie, Redirect::to("/me")).into_response()
         }
-        Err(err) => server_error("sign_in", &err),
+        Ok(None) => (StatusCode::UNAUTHORIZED, Html(page_login_failed())).into_response(),
+        Err(answer) => answer,
     }
 }
 
@@ -421,18 +409,10 @@ async fn api_login<D: SiteData>(
     old: Option<SessionToken<D::User>>,
     Form(form): Form<Credentials>,
 ) -> Response {
-    let account = match check_login(&app, peer, &form).await {
-        Ok(Some(account)) => account,
-        Ok(None) => {
-            return (StatusCode::UNAUTHORIZED, "wrong username or password").into_response();
-        }
-        Err(answer) => return answer,
-    };
-    let old = old.as_ref().map(|old| old.token());
-    let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
-    match app.data.sessions().sign_in(&account, old, agent).await {
-        Ok(token) => (NO_STORE, JSON, token_json(&token)).into_response(),
-        Err(err) => server_error("sign_in", &err),
+    match sign_in(&app, peer, &headers, old, &form, false).await {
+        Ok(Some((token, _))) => (NO_STORE, JSON, token_json(&token)).into_response(),
+        Ok(None) => (StatusCode::UNAUTHORIZED, "wrong username or password").into_response(),
+        Err(answer) => answer,
     }
 }
 
@@ -457,23 +437,43 @@ async fn api_logout<D: SiteData>(
 /// `Content-Type: application/json`, for the API's answers.
 const JSON: [(HeaderName, &str); 1] = [(header::CONTENT_TYPE, API_CONTENT_TYPE)];
 
-/// A login form through the login gate, then the password check (`POST /login` and `POST
-/// /api/login`): `Ok(Some(account))`, `Ok(None)` for wrong credentials, or the answer to give
-/// instead: 429 or 503 from the gate, 500 when the store failed.
-async fn check_login<D: SiteData>(
+/// A login (`POST /login` and `POST /api/login`): the form through the login gate and the
+/// password check, then a new session for the account. Session fixation defence: the
+/// session the request carried (`old`) ends. The new one is labelled with the request's
+/// `User-Agent` for the sessions page, and persistent if `remember`. `Ok(Some)` holds its
+/// token and the lifetime to write its cookie with, `Ok(None)` means wrong credentials, `Err`
+/// the answer to give instead: 429 or 503 from the gate, 500 when the store failed.
+async fn sign_in<D: SiteData>(
     app: &App<D>,
     peer: SocketAddr,
+    headers: &HeaderMap,
+    old: Option<SessionToken<D::User>>,
     form: &Credentials,
-) -> Result<Option<example_common::User>, Response> {
+    remember: bool,
+) -> Result<Option<(Token, CookieLifetime)>, Response> {
     let permit = app
         .logins
         .admit(peer.ip(), &form.username)
         .await
         .map_err(|refusal| refused(&refusal))?;
-    app.data
+    let account = app
+        .data
         .verify_password(permit, &form.username, &form.password)
         .await
-        .map_err(|err| server_error("verify_password", &err))
+        .map_err(|err| server_error("verify_password", &err))?;
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let old = old.as_ref().map(|old| old.token());
+    let agent = headers.get(header::USER_AGENT).map(HeaderValue::as_bytes);
+    let signed_in = app
+        .data
+        .sessions()
+        .sign_in_with(&account, old, agent, remember);
+    match signed_in.await {
+        Ok(signed_in) => Ok(Some(signed_in)),
+        Err(err) => Err(server_error("sign_in", &err)),
+    }
 }
 
 /// A refused login: 429 or 503, `Retry-After`, and the login form under the reason.
