@@ -12,10 +12,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::test::{self, TestRequest, init_service};
 use actix_web::{App, HttpResponse, web};
-use session_actix::session_cookie::cookie::{Cookie, SameSite, time};
 use session_actix::{
-    CookieLifetime, CookieProxy, Loader, SessionRejection, SessionResponseExt as _, SessionToken,
-    Sessions, Token, User,
+    CookieLifetime, Loader, SessionRejection, SessionResponseExt as _, SessionToken, Sessions,
+    Token, User,
 };
 
 const LIFETIME: u64 = 8 * 3600;
@@ -105,18 +104,6 @@ async fn plain(
         .refresh_session(sessions.refresh(&token))
 }
 
-fn template(max_age: Option<time::Duration>) -> CookieProxy {
-    let mut base = Cookie::build(("__Host-id", ""))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .same_site(SameSite::Lax);
-    if let Some(max_age) = max_age {
-        base = base.max_age(max_age);
-    }
-    CookieProxy::new(base.build()).expect("a valid template")
-}
-
 macro_rules! app {
     ($proxy:expr, $db:expr) => {
         init_service(
@@ -170,7 +157,7 @@ fn get(uri: &str, cookie: Option<&str>) -> actix_http::Request {
 async fn both_forms_and_refresh_keeps_the_choice() {
     let db = Db::default();
     db.now.store(1_000, Ordering::SeqCst);
-    let app = app!(template(None), db);
+    let app = app!(session_conformance::proxy(), db);
     let remembered = set_cookie(&test::call_service(&app, get("/login/1", None)).await);
     let forgotten = set_cookie(&test::call_service(&app, get("/login/0", None)).await);
     assert!(remembered.ends_with("; Path=/; Max-Age=28800; Secure; HttpOnly; SameSite=Lax"));
@@ -197,7 +184,7 @@ async fn both_forms_and_refresh_keeps_the_choice() {
 #[actix_web::test]
 async fn the_template_max_age_caps_the_persistent_cookie() {
     let db = Db::default();
-    let app = app!(template(Some(time::Duration::hours(2))), db);
+    let app = app!(session_conformance::proxy_with_max_age(), db);
     let remembered = set_cookie(&test::call_service(&app, get("/login/1", None)).await);
     assert_eq!(max_age(&remembered), Some(7200), "capped at login");
     let forgotten = set_cookie(&test::call_service(&app, get("/login/0", None)).await);
@@ -224,11 +211,11 @@ async fn the_template_max_age_caps_the_persistent_cookie() {
 #[actix_web::test]
 async fn no_time_left_removes_the_cookie() {
     let db = Db::default();
-    let app = app!(template(None), db);
+    let app = app!(session_conformance::proxy(), db);
     let remembered = set_cookie(&test::call_service(&app, get("/login/1", None)).await);
     // A stale session copy at its deadline: Persistent(0) is written as the removal.
-    let sessions: Sessions<Remembered> = Sessions::new(template(None), db.clone());
-    let token: Token = template(None)
+    let sessions: Sessions<Remembered> = Sessions::new(session_conformance::proxy(), db.clone());
+    let token: Token = session_conformance::proxy()
         .load_from_values([pair(&remembered)])
         .expect("a token");
     let response = HttpResponse::Ok()
@@ -236,5 +223,5 @@ async fn no_time_left_removes_the_cookie() {
         .refresh_session(sessions.refresh_with(&token, CookieLifetime::Persistent(Duration::ZERO)));
     let value = response.headers().get(header::SET_COOKIE);
     let value = value.expect("a Set-Cookie").to_str().expect("ASCII");
-    assert_eq!(value, template(None).end_value().as_str());
+    assert_eq!(value, session_conformance::proxy().end_value().as_str());
 }

@@ -9,7 +9,6 @@ use axum::Router;
 use axum::extract::{FromRef, Path, State};
 use axum::routing::get;
 use http::{Request, StatusCode, header};
-use session_axum::session_cookie::cookie::{Cookie, SameSite, time};
 use session_axum::{
     CookieProxy, RefreshSession, SessionRejection, SessionToken, Sessions, StartSession, User,
 };
@@ -97,18 +96,6 @@ fn app(proxy: CookieProxy) -> (Router, ManualClock) {
     (router, clock)
 }
 
-fn template(max_age: Option<time::Duration>) -> CookieProxy {
-    let mut base = Cookie::build(("__Host-id", ""))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .same_site(SameSite::Lax);
-    if let Some(max_age) = max_age {
-        base = base.max_age(max_age);
-    }
-    CookieProxy::new(base.build()).expect("a valid template")
-}
-
 /// The one session `Set-Cookie` of a response to `uri` (sent with `cookie`, if any).
 async fn set_cookie(app: &Router, uri: &str, cookie: Option<&str>) -> String {
     let mut request = Request::get(uri);
@@ -142,7 +129,7 @@ fn max_age(set_cookie: &str) -> Option<u64> {
 
 #[tokio::test]
 async fn both_forms_and_refresh_keeps_the_choice() {
-    let (app, clock) = app(template(None));
+    let (app, clock) = app(session_conformance::proxy());
     for login in ["/login", "/start"] {
         clock.set(T0);
         let remembered = set_cookie(&app, &format!("{login}/1"), None).await;
@@ -176,7 +163,7 @@ async fn both_forms_and_refresh_keeps_the_choice() {
 
 #[tokio::test]
 async fn the_template_max_age_caps_the_persistent_cookie() {
-    let (app, clock) = app(template(Some(time::Duration::hours(2))));
+    let (app, clock) = app(session_conformance::proxy_with_max_age());
     let remembered = set_cookie(&app, "/login/1", None).await;
     assert_eq!(max_age(&remembered), Some(7200), "capped at login");
     let forgotten = set_cookie(&app, "/login/0", None).await;
@@ -197,7 +184,7 @@ async fn the_template_max_age_caps_the_persistent_cookie() {
 
 #[tokio::test]
 async fn past_the_deadline_there_is_no_session_to_refresh() {
-    let (app, clock) = app(template(None));
+    let (app, clock) = app(session_conformance::proxy());
     let remembered = set_cookie(&app, "/login/1", None).await;
     clock.set(T0 + i64::try_from(ABSOLUTE).expect("small"));
     let request = Request::get("/page")
